@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test the project has, in the order that fails fastest. `npm test` runs this; so does CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage() { printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+stage "typecheck"
+npx tsc -p tsconfig.json --noEmit
+
+stage "lint"
+npx eslint .
+
+stage "build"
+npm run -s build
+node scripts/check-dist.js
+
+stage "unit and node tests (jest)"
+npx jest --ci
+
+stage "done"
