@@ -1,0 +1,55 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class WpumBrevoApi implements ICredentialType {
+	name = 'wpumBrevoApi';
+
+	displayName = 'WPUM Brevo API';
+
+	icon: Icon = { light: 'file:wpumBrevo.svg', dark: 'file:wpumBrevo.dark.svg' };
+
+	// The camelCase rule is for credentials inside n8n's own repository; community credentials link a URL.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	documentationUrl =
+		'https://github.com/n8n-nodes-wp-user-manager/n8n-nodes-wp-user-manager/blob/main/docs/crms.md#brevo';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Create one in Brevo under your name → SMTP & API → API Keys. It starts with "xkeysib-".',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.brevo.com/v3',
+			description:
+				'Leave as it is unless Brevo gave you another API address (or you point it at a test server)',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { 'api-key': '={{$credentials.apiKey}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{($credentials.baseUrl || "https://api.brevo.com/v3").replace(/\\/+$/, "")}}',
+			url: '/account',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,56 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class WpumMailerLiteApi implements ICredentialType {
+	name = 'wpumMailerLiteApi';
+
+	displayName = 'WPUM MailerLite API';
+
+	icon: Icon = { light: 'file:wpumMailerLite.svg', dark: 'file:wpumMailerLite.dark.svg' };
+
+	// The camelCase rule is for credentials inside n8n's own repository; community credentials link a URL.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	documentationUrl =
+		'https://github.com/n8n-nodes-wp-user-manager/n8n-nodes-wp-user-manager/blob/main/docs/crms.md#mailerlite';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'Create one in MailerLite under Integrations → MailerLite API → Generate new token. This works with the new MailerLite (connect.mailerlite.com), not MailerLite Classic.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://connect.mailerlite.com/api',
+			description: 'Leave as it is unless you point it at a test server',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{($credentials.baseUrl || "https://connect.mailerlite.com/api").replace(/\\/+$/, "")}}',
+			url: '/groups',
+			qs: { limit: 1 },
+			method: 'GET',
+		},
+	};
+}

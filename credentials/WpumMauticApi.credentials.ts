@@ -1,0 +1,69 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class WpumMauticApi implements ICredentialType {
+	name = 'wpumMauticApi';
+
+	displayName = 'WPUM Mautic API';
+
+	icon: Icon = { light: 'file:wpumMautic.svg', dark: 'file:wpumMautic.dark.svg' };
+
+	// The camelCase rule is for credentials inside n8n's own repository; community credentials link a URL.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	documentationUrl =
+		'https://github.com/n8n-nodes-wp-user-manager/n8n-nodes-wp-user-manager/blob/main/docs/crms.md#mautic';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Mautic URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			placeholder: 'https://mautic.example.com',
+			required: true,
+			description: 'The address of your Mautic installation (without /api or /s/login)',
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'A Mautic user allowed to view and edit contacts',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'That user\'s password. In Mautic, turn on Settings → Configuration → API Settings → "API enabled" and "Enable HTTP basic auth" first.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: '={{$credentials.username}}',
+				password: '={{$credentials.password}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.url.replace(/\\/+$/, "")}}/api',
+			url: '/fields/contact',
+			qs: { limit: 1 },
+			method: 'GET',
+		},
+	};
+}
