@@ -21,7 +21,11 @@ export default [
 	{
 		files: ['credentials/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
-		rules: n8nNodesBase.configs.credentials.rules,
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			// Off in n8n's community-package scanner too: only valid inside n8n's own repository.
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+		},
 	},
 	{
 		files: ['nodes/**/*.ts'],
@@ -30,6 +34,9 @@ export default [
 			...n8nNodesBase.configs.nodes.rules,
 			// Our option lists are ordered by meaning (the order a user meets them), not alphabetically.
 			'n8n-nodes-base/node-param-options-type-unsorted-items': 'off',
+			// Off in n8n's community-package scanner too: it wants the NodeConnectionTypes enum, not 'main'.
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
 	},
 	{
