@@ -13,8 +13,6 @@ export class WpumBrevoApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:wpumBrevo.svg', dark: 'file:wpumBrevo.dark.svg' };
 
-	// The camelCase rule is for credentials inside n8n's own repository; community credentials link a URL.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl =
 		'https://github.com/n8n-nodes-wp-user-manager/n8n-nodes-wp-user-manager/blob/main/docs/crms.md#brevo';
 
