@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as delivery from './actions/delivery';
+import * as field from './actions/field';
+import { router } from './actions/router';
+import * as user from './actions/user';
+import { credentialTest, loadOptions } from './methods';
+
+export class WpUserManager implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WP User Manager',
+		name: 'wpUserManager',
+		icon: { light: 'file:wpUserManager.svg', dark: 'file:wpUserManager.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Look up WordPress users with their WP User Manager fields, link them to CRM contacts, and manage webhook deliveries',
+		defaults: { name: 'WP User Manager' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'wpUserManagerApi', required: true, testedBy: 'wpUserManagerApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'User', value: 'user', description: 'A WordPress user with their WPUM profile' },
+					{ name: 'Field', value: 'field', description: 'The WPUM fields your forms and profiles use' },
+					{
+						name: 'Delivery',
+						value: 'delivery',
+						description: 'An event the plugin sent (or will send) to n8n',
+					},
+				],
+				default: 'user',
+			},
+			...user.description,
+			...field.description,
+			...delivery.description,
+		],
+	};
+
+	methods = { loadOptions, credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}
