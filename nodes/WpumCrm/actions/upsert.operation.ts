@@ -1,0 +1,79 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { chunk } from '../adapters/helpers';
+import type { ContactInput, CrmAdapter, CrmField, UpsertResult } from '../adapters/types';
+import { failedItem } from './failure';
+import { assertKnownFields, readContact } from './input';
+
+function outputItem(adapter: CrmAdapter, contact: ContactInput, result: UpsertResult, itemIndex: number): INodeExecutionData {
+	return {
+		json: {
+			crm: adapter.slug,
+			contactId: result.contactId,
+			action: result.action,
+			email: result.email,
+			wpUserId: contact.wpUserId ?? null,
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/**
+ * Create or update each item's contact. Every item is checked (e-mail, field keys) before anything
+ * is sent; where the CRM has a batch endpoint the valid items go in batches of its maximum size.
+ */
+export async function upsert(this: IExecuteFunctions, adapter: CrmAdapter): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const out: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const ready: Array<{ itemIndex: number; contact: ContactInput }> = [];
+	let fields: CrmField[] | undefined;
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const contact = readContact(this, items[itemIndex], itemIndex);
+			if (Object.keys(contact.fields).length) {
+				fields ??= await adapter.listFields(this);
+				assertKnownFields(this, adapter, contact, fields, itemIndex);
+			}
+			ready.push({ itemIndex, contact });
+		} catch (error) {
+			out[itemIndex] = failedItem(this, error, itemIndex);
+		}
+	}
+
+	if (adapter.upsertBatch && adapter.batchSize && ready.length > 1) {
+		for (const batch of chunk(ready, adapter.batchSize)) {
+			let results;
+			try {
+				results = await adapter.upsertBatch(this, batch.map((entry) => entry.contact));
+			} catch (error) {
+				for (const entry of batch) out[entry.itemIndex] = failedItem(this, error, entry.itemIndex);
+				continue;
+			}
+			batch.forEach((entry, position) => {
+				const result = results[position];
+				if (result?.ok) {
+					out[entry.itemIndex] = outputItem(adapter, entry.contact, result.result, entry.itemIndex);
+					return;
+				}
+				const message = result ? result.error : 'no result returned for this contact';
+				const error = new NodeOperationError(this.getNode(), `${adapter.displayName} rejected ${entry.contact.email}: ${message}`, {
+					itemIndex: entry.itemIndex,
+					description: 'The other contacts of the batch were saved. Fix this contact\'s data and run it again.',
+				});
+				out[entry.itemIndex] = failedItem(this, error, entry.itemIndex);
+			});
+		}
+	} else {
+		for (const entry of ready) {
+			try {
+				const result = await adapter.upsert(this, entry.contact);
+				out[entry.itemIndex] = outputItem(adapter, entry.contact, result, entry.itemIndex);
+			} catch (error) {
+				out[entry.itemIndex] = failedItem(this, error, entry.itemIndex);
+			}
+		}
+	}
+	return out.filter((item): item is INodeExecutionData => item !== undefined);
+}

@@ -1,0 +1,74 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ContactInput, CrmContact, CrmContext } from './types';
+
+/**
+ * Reads a CRM-specific node setting (one of `adapter.settings`) in both a node run and a dropdown
+ * load. Settings are per node, not per item, so item 0 is used in a run.
+ */
+export function crmSetting<T>(ctx: CrmContext, name: string, fallback: T): T {
+	if (typeof (ctx as IExecuteFunctions).getInputData === 'function') {
+		return (ctx as IExecuteFunctions).getNodeParameter(name, 0, fallback) as T;
+	}
+	const value = (ctx as { getCurrentNodeParameter(name: string): unknown }).getCurrentNodeParameter(name);
+	return (value === undefined || value === '' ? fallback : value) as T;
+}
+
+/** A resource-locator or plain value as a string id. */
+export function settingValue(value: unknown): string {
+	if (value && typeof value === 'object' && 'value' in (value as IDataObject)) return String((value as IDataObject).value ?? '');
+	return value === undefined || value === null ? '' : String(value);
+}
+
+export function chunk<T>(list: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+	return out;
+}
+
+export function sameEmail(a: string | undefined, b: string | undefined): boolean {
+	return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** Splits `fields` into the keys in `standard` and the rest (the CRM's custom fields). */
+export function splitFields(fields: IDataObject, standard: readonly string[]): { standard: IDataObject; custom: IDataObject } {
+	const out = { standard: {} as IDataObject, custom: {} as IDataObject };
+	for (const [key, value] of Object.entries(fields ?? {})) {
+		if (standard.includes(key)) out.standard[key] = value;
+		else out.custom[key] = value;
+	}
+	return out;
+}
+
+/**
+ * The contact this upsert must update, found the way that never duplicates: by the stored contact id,
+ * else by the (new) e-mail, else by the previous e-mail. Undefined means "create".
+ */
+export async function findExisting(
+	contact: ContactInput,
+	find: (by: { email?: string; contactId?: string }) => Promise<CrmContact | undefined>,
+): Promise<CrmContact | undefined> {
+	if (contact.contactId) {
+		const byId = await find({ contactId: contact.contactId });
+		if (byId) return byId;
+	}
+	const byEmail = await find({ email: contact.email });
+	if (byEmail) return byEmail;
+	if (contact.previousEmail && !sameEmail(contact.previousEmail, contact.email)) {
+		return await find({ email: contact.previousEmail });
+	}
+	return undefined;
+}
+
+/** Tag names without blanks and duplicates (case-insensitive), in their first spelling. */
+export function cleanTagNames(tags: string[] | undefined): string[] {
+	const seen = new Set<string>();
+	const out: string[] = [];
+	for (const raw of tags ?? []) {
+		const name = String(raw).trim();
+		if (!name || seen.has(name.toLowerCase())) continue;
+		seen.add(name.toLowerCase());
+		out.push(name);
+	}
+	return out;
+}

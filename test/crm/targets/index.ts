@@ -1,0 +1,34 @@
+/**
+ * Every CRM the contract suite (test/crm/contract.test.ts) runs against. Adding a CRM: write
+ * `./<slug>.ts` exporting a `CrmTarget`, add ONE import and ONE entry to `crmTargets`.
+ */
+import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject } from 'n8n-workflow';
+
+import type { FakeCrm } from '../fakes/base';
+import { fluentcrmTarget } from './fluentcrm';
+
+export interface CrmTarget<F extends FakeCrm = FakeCrm> {
+	/** The adapter slug (the node's `crm` parameter). */
+	slug: string;
+	credentialType: string;
+	credentialClass: new () => ICredentialType;
+	/** Starts the fake, seeded with at least `field.key` and more custom fields than one page of its field listing. */
+	start(): Promise<F>;
+	credentials(fake: F): ICredentialDataDecryptedObject;
+	/** Same account, wrong secret. */
+	badCredentials(fake: F): ICredentialDataDecryptedObject;
+	/** CRM-specific node parameters (e.g. Mailchimp's audience). */
+	nodeParameters?(fake: F): IDataObject;
+	/** A custom field the fake knows: its key and two values to write in turn. */
+	field: { key: string; first: string; second: string };
+	/** A custom field key that only appears past the first page of the vendor's field listing. */
+	fieldPastFirstPage: string;
+	/** A contact our node accepts but the vendor rejects with a validation error, and that error's gist. */
+	invalidContact: { email: string; fields?: IDataObject; vendorError: RegExp };
+	/** Reads a stored field value back from the fake. */
+	storedField(fake: F, email: string, key: string): unknown;
+}
+
+export const crmTargets: CrmTarget[] = [
+	fluentcrmTarget as CrmTarget,
+];
