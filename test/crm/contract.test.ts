@@ -157,6 +157,10 @@ describe.each(crmTargets.map((target) => [target.slug, target] as const))('CRM c
 		expect(items[2].json).toMatchObject({ email: 'bob@example.com', contactId: fake.findByEmail('bob@example.com')?.id });
 		expect(String(items[1].json.error)).toMatch(target.invalidContact.vendorError);
 		expect(fake.contactCount()).toBe(2);
+		if (target.batchRequest) {
+			const { method, path } = target.batchRequest;
+			expect(fake.requests.filter((r) => r.method === method && path.test(r.path))).toHaveLength(1);
+		}
 	});
 
 	it('gets a contact by e-mail and by id', async () => {

@@ -16,10 +16,20 @@ import type { ILoadOptionsFunctions, INodeCredentialDescription, INodeProperties
 import { NodeOperationError } from 'n8n-workflow';
 
 import { fluentcrm } from './fluentcrm';
+import { hubspot } from './hubspot';
+import { brevo } from './brevo';
+import { mailerlite } from './mailerlite';
+import { kit } from './kit';
+import { mautic } from './mautic';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
 	fluentcrm,
+	hubspot,
+	brevo,
+	mailerlite,
+	kit,
+	mautic,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {

@@ -6,6 +6,11 @@ import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject } fro
 
 import type { FakeCrm } from '../fakes/base';
 import { fluentcrmTarget } from './fluentcrm';
+import { hubspotTarget } from './hubspot';
+import { brevoTarget } from './brevo';
+import { mailerliteTarget } from './mailerlite';
+import { kitTarget } from './kit';
+import { mauticTarget } from './mautic';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -25,10 +30,17 @@ export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	fieldPastFirstPage: string;
 	/** A contact our node accepts but the vendor rejects with a validation error, and that error's gist. */
 	invalidContact: { email: string; fields?: IDataObject; vendorError: RegExp };
+	/** Method and path of the vendor's batch upsert, when the adapter batches: the batch test checks one call carried all contacts. */
+	batchRequest?: { method: string; path: RegExp };
 	/** Reads a stored field value back from the fake. */
 	storedField(fake: F, email: string, key: string): unknown;
 }
 
 export const crmTargets: CrmTarget[] = [
 	fluentcrmTarget as CrmTarget,
+	hubspotTarget as CrmTarget,
+	brevoTarget as CrmTarget,
+	mailerliteTarget as CrmTarget,
+	kitTarget as CrmTarget,
+	mauticTarget as CrmTarget,
 ];
