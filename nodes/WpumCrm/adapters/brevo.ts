@@ -1,0 +1,184 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { crmApiError, crmRequest, crmRequestOk } from '../transport';
+import { cleanTagNames, sameEmail } from './helpers';
+import type { CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
+
+/** Attributes every Brevo account has; the rest are the account's own. */
+const STANDARD_ATTRIBUTES = ['FIRSTNAME', 'LASTNAME', 'SMS', 'EXT_ID', 'LANDLINE_NUMBER', 'WHATSAPP'];
+/** Calculated and global attributes are computed by Brevo and cannot be written. */
+const WRITABLE_CATEGORIES = ['normal', 'category', 'transactional'];
+const LIST_PAGE_SIZE = 50;
+/** Lists created for tag names go into this folder (created when the account has no folder). */
+const FOLDER_NAME = 'WP User Manager';
+
+function toContact(body: IDataObject): CrmContact {
+	return { contactId: String(body.id), email: String(body.email ?? ''), contact: body };
+}
+
+async function findContact(ctx: CrmContext, by: { email?: string; contactId?: string }): Promise<CrmContact | undefined> {
+	const identifier = by.contactId ?? by.email;
+	if (!identifier) return undefined;
+	const response = await crmRequestOk(
+		ctx,
+		brevo,
+		{
+			method: 'GET',
+			path: `/contacts/${encodeURIComponent(identifier)}`,
+			qs: { identifierType: by.contactId ? 'contact_id' : 'email_id' },
+		},
+		[404],
+	);
+	return response.statusCode === 404 ? undefined : toContact(response.body as IDataObject);
+}
+
+async function updateContact(ctx: CrmContext, contactId: string, body: IDataObject): Promise<CrmResponse> {
+	return await crmRequest(ctx, brevo, {
+		method: 'PUT',
+		path: `/contacts/${encodeURIComponent(contactId)}`,
+		qs: { identifierType: 'contact_id' },
+		body,
+	});
+}
+
+async function folderId(ctx: CrmContext): Promise<number> {
+	const response = await crmRequestOk(ctx, brevo, { method: 'GET', path: '/contacts/folders', qs: { limit: 50, offset: 0 } });
+	const folders = ((response.body as IDataObject)?.folders ?? []) as IDataObject[];
+	const named = folders.find((folder) => folder.name === FOLDER_NAME) ?? folders[0];
+	if (named) return Number(named.id);
+	const created = await crmRequestOk(ctx, brevo, { method: 'POST', path: '/contacts/folders', body: { name: FOLDER_NAME } });
+	return Number((created.body as IDataObject).id);
+}
+
+/** Brevo has no tags: each tag name is a contact list, created (in a folder) when missing. */
+async function listIdsByName(ctx: CrmContext, names: string[], createMissing: boolean): Promise<number[]> {
+	if (!names.length) return [];
+	const existing = await brevo.listTags(ctx);
+	const ids: number[] = [];
+	let folder: number | undefined;
+	for (const name of names) {
+		const found = existing.find((list) => list.name.toLowerCase() === name.toLowerCase());
+		if (found) {
+			ids.push(Number(found.id));
+			continue;
+		}
+		if (!createMissing) continue;
+		folder ??= await folderId(ctx);
+		const response = await crmRequestOk(ctx, brevo, { method: 'POST', path: '/contacts/lists', body: { name, folderId: folder } });
+		ids.push(Number((response.body as IDataObject).id));
+	}
+	return ids;
+}
+
+export const brevo: CrmAdapter = {
+	slug: 'brevo',
+	displayName: 'Brevo',
+	credentialType: 'wpumBrevoApi',
+	tagsAre: 'contact lists (created by name when missing)',
+	docsUrl: 'https://developers.brevo.com/reference/create-contact',
+
+	baseUrl: (credentials) => String(credentials.baseUrl || 'https://api.brevo.com/v3').replace(/\/+$/, ''),
+
+	resetDelayMs(response) {
+		const reset = Number(response.headers['x-sib-ratelimit-reset']);
+		return Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
+	},
+
+	errorMessage(response) {
+		const body = response.body as IDataObject | undefined;
+		if (!body || typeof body !== 'object' || typeof body.message !== 'string') return undefined;
+		return body.code ? `${body.message} (${String(body.code)})` : body.message;
+	},
+
+	async upsert(ctx, contact) {
+		const listIds = await listIdsByName(ctx, cleanTagNames(contact.tags), true);
+		const attributes: IDataObject = { ...contact.fields };
+
+		// The contact to update by id: the stored id, else (on an e-mail change that Brevo has not seen
+		// yet) the contact that still has the previous e-mail.
+		let targetId = contact.contactId;
+		if (!targetId && contact.previousEmail && !sameEmail(contact.previousEmail, contact.email)) {
+			if (!(await findContact(ctx, { email: contact.email }))) {
+				targetId = (await findContact(ctx, { email: contact.previousEmail }))?.contactId;
+			}
+		}
+		if (targetId) {
+			const body: IDataObject = { attributes: { ...attributes, EMAIL: contact.email } };
+			if (listIds.length) body.listIds = listIds;
+			const response = await updateContact(ctx, targetId, body);
+			if (response.statusCode < 300) return { contactId: targetId, action: 'updated', email: contact.email };
+			if (response.statusCode !== 404) throw crmApiError(ctx, brevo, response);
+		}
+
+		const body: IDataObject = { email: contact.email, updateEnabled: true };
+		if (Object.keys(attributes).length) body.attributes = attributes;
+		if (listIds.length) body.listIds = listIds;
+		const response = await crmRequestOk(ctx, brevo, { method: 'POST', path: '/contacts', body });
+		// 201 carries the new id; 204 means Brevo updated an existing contact and says nothing more.
+		if (response.statusCode === 201) {
+			return { contactId: String((response.body as IDataObject).id), action: 'created', email: contact.email };
+		}
+		const existing = await findContact(ctx, { email: contact.email });
+		if (!existing) {
+			throw crmApiError(ctx, brevo, { statusCode: 404, headers: {}, body: { message: `Brevo updated ${contact.email} but cannot find it again` } });
+		}
+		return { contactId: existing.contactId, action: 'updated', email: contact.email };
+	},
+
+	async addTags(ctx, contactId, tags) {
+		const listIds = await listIdsByName(ctx, cleanTagNames(tags), true);
+		if (!listIds.length) return;
+		const response = await updateContact(ctx, contactId, { listIds });
+		if (response.statusCode >= 300) throw crmApiError(ctx, brevo, response);
+	},
+
+	async removeTags(ctx, contactId, tags) {
+		const unlinkListIds = await listIdsByName(ctx, cleanTagNames(tags), false);
+		if (!unlinkListIds.length) return;
+		const response = await updateContact(ctx, contactId, { unlinkListIds });
+		if (response.statusCode >= 300) throw crmApiError(ctx, brevo, response);
+	},
+
+	getContact: findContact,
+
+	async deleteContact(ctx, contactId) {
+		const response = await crmRequest(ctx, brevo, {
+			method: 'DELETE',
+			path: `/contacts/${encodeURIComponent(contactId)}`,
+			qs: { identifierType: 'contact_id' },
+		});
+		if (response.statusCode >= 300 && response.statusCode !== 404) throw crmApiError(ctx, brevo, response);
+	},
+
+	// Brevo returns every attribute in one response (the route has no paging).
+	async listFields(ctx) {
+		const response = await crmRequestOk(ctx, brevo, { method: 'GET', path: '/contacts/attributes' });
+		const attributes = ((response.body as IDataObject).attributes ?? []) as IDataObject[];
+		return attributes
+			.filter((attribute) => WRITABLE_CATEGORIES.includes(String(attribute.category)) && attribute.name !== 'EMAIL')
+			.map(
+				(attribute): CrmField => ({
+					key: String(attribute.name),
+					label: String(attribute.name),
+					type: attribute.type ? String(attribute.type) : String(attribute.category),
+					standard: STANDARD_ATTRIBUTES.includes(String(attribute.name)),
+				}),
+			)
+			.sort((a, b) => Number(b.standard) - Number(a.standard));
+	},
+
+	async listTags(ctx) {
+		const lists: CrmTag[] = [];
+		for (let offset = 0; ; offset += LIST_PAGE_SIZE) {
+			const response = await crmRequestOk(ctx, brevo, {
+				method: 'GET',
+				path: '/contacts/lists',
+				qs: { limit: LIST_PAGE_SIZE, offset, sort: 'asc' },
+			});
+			const body = response.body as IDataObject;
+			const rows = (body.lists ?? []) as IDataObject[];
+			lists.push(...rows.map((row) => ({ id: String(row.id), name: String(row.name) })));
+			if (rows.length < LIST_PAGE_SIZE || offset + LIST_PAGE_SIZE >= Number(body.count ?? 0)) return lists;
+		}
+	},
+};
