@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { WpUserManagerApi } from '../../../credentials/WpUserManagerApi.credentials';
+import { WpumFluentCrmApi } from '../../../credentials/WpumFluentCrmApi.credentials';
 import { WpumFieldMapper } from '../../../nodes/WpumFieldMapper/WpumFieldMapper.node';
 import { Harness } from '../../harness';
 import { type LocalServer, sendJson, startServer } from '../../support/http-server';
@@ -23,7 +24,7 @@ export async function startCatalogServer(catalog: unknown = FIELD_CATALOG): Prom
 export function mapperHarness(server?: LocalServer, extra: { credentials?: Record<string, IDataObject> } = {}): Harness {
 	return new Harness({
 		nodeTypes: [WpumFieldMapper],
-		credentialTypes: [WpUserManagerApi],
+		credentialTypes: [WpUserManagerApi, WpumFluentCrmApi],
 		credentials: {
 			...(server ? { wpUserManagerApi: { url: server.url, username: 'admin', applicationPassword: 'abcd efgh ijkl mnop' } } : {}),
 			...(extra.credentials ?? {}),
