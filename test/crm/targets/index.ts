@@ -34,6 +34,8 @@ export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	batchRequest?: { method: string; path: RegExp };
 	/** Reads a stored field value back from the fake. */
 	storedField(fake: F, email: string, key: string): unknown;
+	/** How the fake shows a deleted contact, for a CRM whose API cannot delete (default: the contact is gone). */
+	isDeleted?(fake: F, email: string): boolean;
 }
 
 export const crmTargets: CrmTarget[] = [

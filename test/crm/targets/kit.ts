@@ -19,4 +19,6 @@ export const kitTarget: CrmTarget<KitFake> = {
 	fieldPastFirstPage: 'extra_1005',
 	invalidContact: { email: 'jane@example', vendorError: /Email address is invalid/ },
 	storedField: (fake, email, key) => fake.findByEmail(email)?.fields[key],
+	// Kit's API has no delete: "Delete Contact" unsubscribes the subscriber (state cancelled).
+	isDeleted: (fake, email) => fake.states.get(fake.findByEmail(email)?.id ?? '') === 'cancelled',
 };
