@@ -17,6 +17,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fluentcrm } from './fluentcrm';
 import { hubspot } from './hubspot';
+import { mailchimp } from './mailchimp';
 import { brevo } from './brevo';
 import { mailerlite } from './mailerlite';
 import { kit } from './kit';
@@ -26,6 +27,7 @@ import type { CrmAdapter } from './types';
 export const crmAdapters: CrmAdapter[] = [
 	fluentcrm,
 	hubspot,
+	mailchimp,
 	brevo,
 	mailerlite,
 	kit,

@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject } fro
 import type { FakeCrm } from '../fakes/base';
 import { fluentcrmTarget } from './fluentcrm';
 import { hubspotTarget } from './hubspot';
+import { mailchimpTarget } from './mailchimp';
 import { brevoTarget } from './brevo';
 import { mailerliteTarget } from './mailerlite';
 import { kitTarget } from './kit';
@@ -41,6 +42,7 @@ export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 export const crmTargets: CrmTarget[] = [
 	fluentcrmTarget as CrmTarget,
 	hubspotTarget as CrmTarget,
+	mailchimpTarget as CrmTarget,
 	brevoTarget as CrmTarget,
 	mailerliteTarget as CrmTarget,
 	kitTarget as CrmTarget,
