@@ -8,11 +8,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { crmCredentials, crmSettingsProperties } from '../WpumCrm/adapters';
+import { crmCredentials } from '../WpumCrm/adapters';
 import { readConfig } from './config';
 import { associationsProperty } from './description/associations';
 import { deferProperty, optionsProperty } from './description/behaviour';
-import { crmProperty, wpumFieldListProperty } from './description/sources';
+import { crmFieldListSettings, crmProperty, wpumFieldListProperty } from './description/sources';
 import { conditionalTagsProperty, tagsProperty } from './description/tags';
 import { MappingError } from './errors';
 import { mapInput } from './map';
@@ -56,7 +56,7 @@ export class WpumFieldMapper implements INodeType {
 			},
 			wpumFieldListProperty,
 			crmProperty,
-			...crmSettingsProperties(),
+			...crmFieldListSettings(),
 			associationsProperty,
 			tagsProperty,
 			conditionalTagsProperty,

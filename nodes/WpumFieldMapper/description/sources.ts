@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { crmAdapters } from '../../WpumCrm/adapters';
+import { crmAdapters, crmSettingsProperties } from '../../WpumCrm/adapters';
 
 /** `crm` value meaning "no CRM picked": CRM field keys are typed. */
 export const NO_CRM = 'none';
@@ -46,3 +46,15 @@ export const crmProperty: INodeProperties = {
 	default: NO_CRM,
 	description: 'The CRM the fields are for',
 };
+
+/**
+ * The CRM settings the field dropdown cannot do without (e.g. the Mailchimp audience whose merge
+ * fields it lists): the required ones that depend only on the CRM picked. The CRM Sync node's other
+ * settings (new-member status, batching, lists per operation) have no meaning here.
+ */
+export function crmFieldListSettings(): INodeProperties[] {
+	return crmSettingsProperties().filter((property) => {
+		const conditions = { ...property.displayOptions?.show, ...property.displayOptions?.hide };
+		return property.required === true && Object.keys(conditions).every((key) => key === 'crm');
+	});
+}

@@ -1,5 +1,8 @@
 /** "Defer until activation": routed per user from the payload's status, for every event. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeTypes } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { WpumFieldMapper } from '../../../nodes/WpumFieldMapper/WpumFieldMapper.node';
 
 import { makeEvent, makeUser } from './fixtures';
 import { associations, json, mapperHarness, NODE, paired } from './harness';
@@ -23,6 +26,31 @@ async function run(input: IDataObject[], parameters: IDataObject) {
 }
 
 const pending = (status: string) => makeUser({ status });
+
+describe('outputs the editor shows', () => {
+	it.each([
+		[false, ['Sync', 'Removed']],
+		[true, ['Sync', 'Deferred', 'Removed']],
+	])('Defer Until Activation %s → %j', (deferUntilActivation, names) => {
+		const type = new WpumFieldMapper();
+		const nodeTypes: INodeTypes = {
+			getByName: () => type,
+			getByNameAndVersion: () => type,
+			getKnownTypes: () => ({}),
+		};
+		const node: INode = {
+			id: '1',
+			name: 'Mapper',
+			type: 'wpumFieldMapper',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { deferUntilActivation },
+		};
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		const outputs = NodeHelpers.getNodeOutputs(workflow, node, type.description);
+		expect(outputs).toEqual(names.map((displayName) => ({ type: 'main', displayName })));
+	});
+});
 
 describe('with Defer Until Activation off', () => {
 	it('has two outputs, Sync and Removed, and sends pending users like any other', async () => {
