@@ -1,7 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
-import { cleanTagNames, sameEmail } from './helpers';
+import { cleanTagNames, crmSetting, sameEmail } from './helpers';
 import type { CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
 
 /** Attributes every Brevo account has; the rest are the account's own. */
@@ -70,12 +70,39 @@ async function listIdsByName(ctx: CrmContext, names: string[], createMissing: bo
 	return ids;
 }
 
+/** Lists chosen in the node's "Add to Lists" setting. */
+function chosenListIds(ctx: CrmContext): number[] {
+	const chosen = crmSetting<unknown>(ctx, 'brevoListIds', []);
+	return (Array.isArray(chosen) ? chosen : String(chosen).split(','))
+		.map((id) => Number(String(id).trim()))
+		.filter((id) => Number.isInteger(id) && id > 0);
+}
+
+async function getBrevoLists(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const lists = await brevo.listTags(this);
+	return lists.map((list) => ({ name: list.name, value: list.id }));
+}
+
 export const brevo: CrmAdapter = {
 	slug: 'brevo',
 	displayName: 'Brevo',
 	credentialType: 'wpumBrevoApi',
 	tagsAre: 'contact lists (created by name when missing)',
 	docsUrl: 'https://developers.brevo.com/reference/create-contact',
+
+	settings: [
+		{
+			displayName: 'Add to List Names or IDs',
+			name: 'brevoListIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getBrevoLists', loadOptionsDependsOn: ['crm'] },
+			default: [],
+			displayOptions: { show: { operation: ['upsert'] } },
+			description:
+				'Brevo lists every upserted contact joins, besides the lists named by its tags. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+	],
+	loadOptions: { getBrevoLists },
 
 	baseUrl: (credentials) => String(credentials.baseUrl || 'https://api.brevo.com/v3').replace(/\/+$/, ''),
 
@@ -91,7 +118,7 @@ export const brevo: CrmAdapter = {
 	},
 
 	async upsert(ctx, contact) {
-		const listIds = await listIdsByName(ctx, cleanTagNames(contact.tags), true);
+		const listIds = [...new Set([...chosenListIds(ctx), ...(await listIdsByName(ctx, cleanTagNames(contact.tags), true))])];
 		const attributes: IDataObject = { ...contact.fields };
 
 		// The contact to update by id: the stored id, else (on an e-mail change that Brevo has not seen

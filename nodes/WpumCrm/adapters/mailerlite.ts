@@ -1,7 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
-import { cleanTagNames, sameEmail } from './helpers';
+import { cleanTagNames, crmSetting, sameEmail } from './helpers';
 import type { BatchItemResult, ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmTag, UpsertResult } from './types';
 
 /** Fields every MailerLite account has. */
@@ -55,13 +55,25 @@ async function groupIdsByName(ctx: CrmContext, names: string[], createMissing: b
 	return ids;
 }
 
-function subscriberBody(contact: ContactInput, groups: Map<string, string>): IDataObject {
+/** Groups chosen in the node's "Add to Groups" setting. */
+function chosenGroupIds(ctx: CrmContext): string[] {
+	const chosen = crmSetting<unknown>(ctx, 'mailerliteGroupIds', []);
+	return (Array.isArray(chosen) ? chosen : String(chosen).split(',')).map((id) => String(id).trim()).filter(Boolean);
+}
+
+async function getMailerLiteGroups(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const groups = await mailerlite.listTags(this);
+	return groups.map((group) => ({ name: group.name, value: group.id }));
+}
+
+function subscriberBody(contact: ContactInput, groups: Map<string, string>, chosen: string[]): IDataObject {
 	const body: IDataObject = { email: contact.email };
 	if (Object.keys(contact.fields).length) body.fields = contact.fields;
 	const groupIds = cleanTagNames(contact.tags)
 		.map((name) => groups.get(name.toLowerCase()))
 		.filter((id): id is string => !!id);
-	if (groupIds.length) body.groups = groupIds;
+	const all = [...new Set([...chosen, ...groupIds])];
+	if (all.length) body.groups = all;
 	return body;
 }
 
@@ -73,7 +85,7 @@ async function previousEmailTarget(ctx: CrmContext, contact: ContactInput): Prom
 }
 
 async function upsertOne(ctx: CrmContext, contact: ContactInput, groups: Map<string, string>): Promise<UpsertResult> {
-	const body = subscriberBody(contact, groups);
+	const body = subscriberBody(contact, groups, chosenGroupIds(ctx));
 	const targetId = contact.contactId ?? (await previousEmailTarget(ctx, contact));
 	if (targetId) {
 		// PUT changes the e-mail too, so the stored id keeps one subscriber across e-mail changes.
@@ -94,6 +106,20 @@ export const mailerlite: CrmAdapter = {
 	batchSize: BATCH_SIZE,
 	docsUrl: 'https://developers.mailerlite.com/docs/subscribers.html',
 
+	settings: [
+		{
+			displayName: 'Add to Group Names or IDs',
+			name: 'mailerliteGroupIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getMailerLiteGroups', loadOptionsDependsOn: ['crm'] },
+			default: [],
+			displayOptions: { show: { operation: ['upsert'] } },
+			description:
+				'MailerLite groups every upserted subscriber joins, besides the groups named by its tags. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+	],
+	loadOptions: { getMailerLiteGroups },
+
 	baseUrl: (credentials) => String(credentials.baseUrl || 'https://connect.mailerlite.com/api').replace(/\/+$/, ''),
 
 	errorMessage: (response) => describeError(response.body),
@@ -111,6 +137,7 @@ export const mailerlite: CrmAdapter = {
 	async upsertBatch(ctx, contacts) {
 		const names = cleanTagNames(contacts.flatMap((contact) => contact.tags ?? []));
 		const groups = await groupIdsByName(ctx, names, true);
+		const chosen = chosenGroupIds(ctx);
 		const results: Array<BatchItemResult | undefined> = new Array(contacts.length);
 		const staleIds = new Set<number>();
 		const batched: number[] = [];
@@ -120,8 +147,8 @@ export const mailerlite: CrmAdapter = {
 			batched.push(index);
 			requests.push(
 				contact.contactId
-					? { method: 'PUT', path: `api/subscribers/${encodeURIComponent(contact.contactId)}`, body: subscriberBody(contact, groups) }
-					: { method: 'POST', path: 'api/subscribers', body: subscriberBody(contact, groups) },
+					? { method: 'PUT', path: `api/subscribers/${encodeURIComponent(contact.contactId)}`, body: subscriberBody(contact, groups, chosen) }
+					: { method: 'POST', path: 'api/subscribers', body: subscriberBody(contact, groups, chosen) },
 			);
 		});
 

@@ -37,6 +37,8 @@ export class MauticFake extends FakeCrm {
 	protected readonly prefix = '/api';
 	/** Sizes of the batches received, for assertions. */
 	readonly batchSizes: number[] = [];
+	/** Largest `limit` the instance honours (Mautic admins can cap it); unlimited by default. */
+	maxLimit = Infinity;
 
 	protected authorize(req: RecordedRequest): boolean {
 		const auth = basicAuth(req);
@@ -115,7 +117,7 @@ export class MauticFake extends FakeCrm {
 
 	private listPage<T>(req: RecordedRequest, rows: T[]) {
 		const start = Number(req.query.get('start') ?? 0);
-		const limit = Number(req.query.get('limit') ?? DEFAULT_LIMIT);
+		const limit = Math.min(this.maxLimit, Number(req.query.get('limit') ?? DEFAULT_LIMIT));
 		return this.page(rows, start, limit);
 	}
 
