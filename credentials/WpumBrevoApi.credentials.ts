@@ -9,7 +9,7 @@ import type {
 export class WpumBrevoApi implements ICredentialType {
 	name = 'wpumBrevoApi';
 
-	displayName = 'WPUM Brevo API';
+	displayName = 'Brevo (WPUM) API';
 
 	icon: Icon = { light: 'file:wpumBrevo.svg', dark: 'file:wpumBrevo.dark.svg' };
 
@@ -32,7 +32,7 @@ export class WpumBrevoApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.brevo.com/v3',
 			description:
-				'Leave as it is unless Brevo gave you another API address (or you point it at a test server)',
+				'The API address. Keep the default unless Brevo gave you a regional (e.g. EU) or dedicated address, you go through a proxy, or you test against a local server.',
 		},
 	];
 

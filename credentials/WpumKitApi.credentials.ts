@@ -9,7 +9,7 @@ import type {
 export class WpumKitApi implements ICredentialType {
 	name = 'wpumKitApi';
 
-	displayName = 'WPUM Kit API';
+	displayName = 'Kit (WPUM) API';
 
 	icon: Icon = { light: 'file:wpumKit.svg', dark: 'file:wpumKit.dark.svg' };
 
@@ -32,7 +32,8 @@ export class WpumKitApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.kit.com/v4',
-			description: 'Leave as it is unless you point it at a test server',
+			description:
+				'The API address. Keep the default unless Kit gave you a regional or dedicated address, you go through a proxy, or you test against a local server.',
 		},
 	];
 

@@ -9,7 +9,7 @@ import type {
 export class WpumMailerLiteApi implements ICredentialType {
 	name = 'wpumMailerLiteApi';
 
-	displayName = 'WPUM MailerLite API';
+	displayName = 'MailerLite (WPUM) API';
 
 	icon: Icon = { light: 'file:wpumMailerLite.svg', dark: 'file:wpumMailerLite.dark.svg' };
 
@@ -32,7 +32,8 @@ export class WpumMailerLiteApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://connect.mailerlite.com/api',
-			description: 'Leave as it is unless you point it at a test server',
+			description:
+				'The API address. Keep the default unless MailerLite gave you a regional (e.g. EU) or dedicated address, you go through a proxy, or you test against a local server.',
 		},
 	];
 

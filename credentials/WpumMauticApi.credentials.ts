@@ -9,7 +9,7 @@ import type {
 export class WpumMauticApi implements ICredentialType {
 	name = 'wpumMauticApi';
 
-	displayName = 'WPUM Mautic API';
+	displayName = 'Mautic (WPUM) API';
 
 	icon: Icon = { light: 'file:wpumMautic.svg', dark: 'file:wpumMautic.dark.svg' };
 
