@@ -15,6 +15,7 @@
 import type { ILoadOptionsFunctions, INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { activecampaign } from './activecampaign';
 import { fluentcrm } from './fluentcrm';
 import { hubspot } from './hubspot';
 import { mailchimp } from './mailchimp';
@@ -28,6 +29,7 @@ export const crmAdapters: CrmAdapter[] = [
 	fluentcrm,
 	hubspot,
 	mailchimp,
+	activecampaign,
 	brevo,
 	mailerlite,
 	kit,

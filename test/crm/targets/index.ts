@@ -8,6 +8,7 @@ import type { FakeCrm } from '../fakes/base';
 import { fluentcrmTarget } from './fluentcrm';
 import { hubspotTarget } from './hubspot';
 import { mailchimpTarget } from './mailchimp';
+import { activecampaignTarget } from './activecampaign';
 import { brevoTarget } from './brevo';
 import { mailerliteTarget } from './mailerlite';
 import { kitTarget } from './kit';
@@ -43,6 +44,7 @@ export const crmTargets: CrmTarget[] = [
 	fluentcrmTarget as CrmTarget,
 	hubspotTarget as CrmTarget,
 	mailchimpTarget as CrmTarget,
+	activecampaignTarget as CrmTarget,
 	brevoTarget as CrmTarget,
 	mailerliteTarget as CrmTarget,
 	kitTarget as CrmTarget,

@@ -1,0 +1,46 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+export class WpumActiveCampaignApi implements ICredentialType {
+	name = 'wpumActiveCampaignApi';
+
+	displayName = 'ActiveCampaign (WPUM) API';
+
+	icon: Icon = 'file:wpumActiveCampaign.svg';
+
+	// A full URL: this package is not in n8n's main repository, so the camelCase doc slug rule does not apply.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	documentationUrl = 'https://developers.activecampaign.com/reference/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API URL',
+			name: 'apiUrl',
+			type: 'string',
+			default: 'https://youraccount.api-us1.com',
+			placeholder: 'https://youraccount.api-us1.com',
+			required: true,
+			description: "Your account's API address: in ActiveCampaign, Settings → Developer → URL. Replace \"youraccount\" with your account name.",
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Settings → Developer → Key. The 5 requests/second limit is per account, shared by every key.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { 'Api-Token': '={{$credentials.apiKey}}' } },
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.apiUrl.replace(/\\/+$/, "").replace(/\\/api\\/3$/, "")}}/api/3',
+			url: '/users/me',
+		},
+	};
+}
