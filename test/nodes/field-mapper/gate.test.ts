@@ -1,5 +1,5 @@
 /** "Defer until activation": routed per user from the payload's status, for every event. */
-import type { IDataObject, INode, INodeTypes } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters, INodeTypes } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { WpumFieldMapper } from '../../../nodes/WpumFieldMapper/WpumFieldMapper.node';
@@ -14,11 +14,11 @@ const ROWS = associations([
 ]);
 const ALL_FIELDS = { firstname: 'Jane', company: 'Acme', newsletter: true };
 
-function params(extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
+function params(extra: INodeParameters = {}, options: INodeParameters = {}): INodeParameters {
 	return { wpumFieldList: 'typed', crm: 'none', associations: ROWS, tags: 'Member', options, ...extra };
 }
 
-async function run(input: IDataObject[], parameters: IDataObject) {
+async function run(input: IDataObject[], parameters: INodeParameters) {
 	const harness = mapperHarness();
 	const { output, error } = await harness.runNode({ type: NODE, parameters }, input);
 	expect(error).toBeUndefined();
@@ -136,7 +136,7 @@ describe('deleted and rejected users', () => {
 		const deleted = makeEvent('user.deleted', user);
 		const rejected = makeEvent('user.rejected', makeUser({ id: 14, email: 'rejected@example.com', status: 'pending_approval', crm: {} }));
 		// With a CRM picked, CRM fields come from its dropdown (crmField) and its credential is required.
-		const rows = { association: (ROWS.association as IDataObject[]).map(({ crmFieldKey, ...row }) => ({ ...row, crmField: crmFieldKey })) };
+		const rows = { association: ROWS.association.map(({ crmFieldKey, ...row }) => ({ ...row, crmField: crmFieldKey })) };
 		const harness = mapperHarness(undefined, { credentials: { wpumFluentCrmApi: { siteUrl: 'http://127.0.0.1:9', username: 'admin', applicationPassword: 'x' } } });
 		const { output, error } = await harness.runNode(
 			{ type: NODE, parameters: { ...params({ deferUntilActivation: gateOn }), crm: 'fluentcrm', associations: rows } },

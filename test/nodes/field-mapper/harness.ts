@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { WpUserManagerApi } from '../../../credentials/WpUserManagerApi.credentials';
 import { WpumFluentCrmApi } from '../../../credentials/WpumFluentCrmApi.credentials';
@@ -40,14 +40,14 @@ export interface Association {
 }
 
 /** Association rows as the editor stores them, for typed keys (`site` = the field dropdown instead). */
-export function associations(rows: Association[], mode: 'typed' | 'site' = 'typed'): IDataObject {
+export function associations(rows: Association[], mode: 'typed' | 'site' = 'typed'): INodeParameters & { association: INodeParameters[] } {
 	return {
 		association: rows.map(({ field, to, format = 'auto', ...options }) => ({
 			...(mode === 'site' ? { wpumField: field } : { wpumFieldKey: field }),
 			crmFieldKey: to,
 			format,
 			...options,
-		})),
+		})) as INodeParameters[],
 	};
 }
 

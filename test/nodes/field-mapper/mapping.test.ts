@@ -1,5 +1,5 @@
 /** Output shape, changed-only, skip-empty vs clear, tags, and item errors with continueOnFail. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { contractExampleEvents, makeEvent, makeUser } from './fixtures';
 import { associations, json, mapperHarness, NODE, paired } from './harness';
@@ -14,11 +14,11 @@ const ROWS = associations([
 	{ field: 'roles', to: 'membership' },
 ]);
 
-function params(extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
+function params(extra: INodeParameters = {}, options: INodeParameters = {}): INodeParameters {
 	return { wpumFieldList: 'typed', crm: 'none', associations: ROWS, options, ...extra };
 }
 
-async function run(input: IDataObject[], parameters: IDataObject, continueOnFail = false) {
+async function run(input: IDataObject[], parameters: INodeParameters, continueOnFail = false) {
 	const harness = mapperHarness();
 	return await harness.runNode({ type: NODE, parameters, continueOnFail }, input);
 }
@@ -59,7 +59,7 @@ describe('the Sync item', () => {
 	it('carries the contact id stored for the picked CRM', async () => {
 		const harness = mapperHarness(undefined, { credentials: { wpumFluentCrmApi: { siteUrl: 'http://127.0.0.1:9', username: 'admin', applicationPassword: 'x' } } });
 		const rows = associations([{ field: 'first_name', to: 'first_name' }]);
-		(rows.association as IDataObject[])[0].crmField = 'first_name';
+		rows.association[0].crmField = 'first_name';
 		const { output, error } = await harness.runNode(
 			{ type: NODE, parameters: { ...params(), crm: 'fluentcrm', associations: rows } },
 			[makeUser({ crm: { fluentcrm: { contact_id: '77' }, hubspot: { contact_id: '1234' } } }), makeUser({ id: 13, crm: {} })],
