@@ -5,10 +5,8 @@ export class WpumActiveCampaignApi implements ICredentialType {
 
 	displayName = 'ActiveCampaign (WPUM) API';
 
-	icon: Icon = 'file:wpumActiveCampaign.svg';
+	icon: Icon = { light: 'file:wpumActiveCampaign.svg', dark: 'file:wpumActiveCampaign.dark.svg' };
 
-	// A full URL: this package is not in n8n's main repository, so the camelCase doc slug rule does not apply.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://developers.activecampaign.com/reference/authentication';
 
 	properties: INodeProperties[] = [

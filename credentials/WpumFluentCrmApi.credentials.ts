@@ -5,10 +5,8 @@ export class WpumFluentCrmApi implements ICredentialType {
 
 	displayName = 'FluentCRM (WPUM) API';
 
-	icon: Icon = 'file:wpumFluentCrm.svg';
+	icon: Icon = { light: 'file:wpumFluentCrm.svg', dark: 'file:wpumFluentCrm.dark.svg' };
 
-	// A full URL: this package is not in n8n's main repository, so the camelCase doc slug rule does not apply.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://developers.fluentcrm.com/rest-api/';
 
 	properties: INodeProperties[] = [

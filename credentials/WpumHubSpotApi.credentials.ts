@@ -5,10 +5,8 @@ export class WpumHubSpotApi implements ICredentialType {
 
 	displayName = 'HubSpot (WPUM) API';
 
-	icon: Icon = 'file:wpumHubSpot.svg';
+	icon: Icon = { light: 'file:wpumHubSpot.svg', dark: 'file:wpumHubSpot.dark.svg' };
 
-	// A full URL: this package is not in n8n's main repository, so the camelCase doc slug rule does not apply.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://developers.hubspot.com/docs/api/private-apps';
 
 	properties: INodeProperties[] = [

@@ -5,10 +5,8 @@ export class WpumMailchimpApi implements ICredentialType {
 
 	displayName = 'Mailchimp (WPUM) API';
 
-	icon: Icon = 'file:wpumMailchimp.svg';
+	icon: Icon = { light: 'file:wpumMailchimp.svg', dark: 'file:wpumMailchimp.dark.svg' };
 
-	// A full URL: this package is not in n8n's main repository, so the camelCase doc slug rule does not apply.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://mailchimp.com/help/about-api-keys/';
 
 	properties: INodeProperties[] = [

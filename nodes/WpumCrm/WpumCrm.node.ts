@@ -9,16 +9,13 @@ export class WpumCrm implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WPUM CRM Sync',
 		name: 'wpumCrm',
-		icon: 'file:wpumCrm.svg',
+		icon: { light: 'file:wpumCrm.svg', dark: 'file:wpumCrm.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + " · " + $parameter["crm"]}}',
 		description: 'Create, update, tag, look up or delete WordPress users as contacts in your CRM',
 		defaults: { name: 'WPUM CRM Sync' },
-		// The scanner wants the constant; the older base plugin only recognises the literal.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
 		inputs: [NodeConnectionTypes.Main],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: crmCredentials(),
