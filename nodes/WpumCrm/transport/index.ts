@@ -6,7 +6,7 @@ import type {
 	IN8nHttpFullResponse,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { CrmAdapter, CrmContext, CrmResponse } from '../adapters/types';
 
@@ -142,11 +142,15 @@ export async function crmRequest(ctx: CrmContext, adapter: CrmAdapter, request: 
 		const failed = networkError !== undefined || (response !== undefined && response.statusCode >= 500);
 		if (response && !throttled && !failed) return response;
 
+		const unreachable = () =>
+			new NodeOperationError(
+				ctx.getNode(),
+				`Could not reach ${adapter.displayName} after ${serverErrors} attempt(s). Check the base URL in the ${adapter.displayName} credential and that the service is up.`,
+				{ description: networkError!.message },
+			);
 		if (failed && ++serverErrors > MAX_SERVER_ERROR_RETRIES) {
 			if (response) return response;
-			throw new NodeApiError(ctx.getNode(), { message: networkError!.message }, {
-				message: `Could not reach ${adapter.displayName} after ${MAX_SERVER_ERROR_RETRIES + 1} attempts: ${networkError!.message}. Check the base URL in the ${adapter.displayName} credential and that the service is up.`,
-			});
+			throw unreachable();
 		}
 		if (throttled && ++throttles > MAX_THROTTLE_RETRIES) return response!;
 
@@ -154,7 +158,8 @@ export async function crmRequest(ctx: CrmContext, adapter: CrmAdapter, request: 
 		const waited = waitedPerRun.get(ctx) ?? 0;
 		const budget = maxWaitMs(ctx);
 		if (waited + delay > budget) {
-			if (response && !throttled) return response;
+			if (!response) throw unreachable();
+			if (!throttled) return response;
 			throw new NodeApiError(ctx.getNode(), { message: 'rate limited' }, {
 				message: `${adapter.displayName} is still rate-limiting after this run waited ${Math.round(waited / 1000)} s (limit: the "Max Rate-Limit Wait" option, ${Math.round(budget / 1000)} s). Nothing was sent for this item: run it again later or raise the option.`,
 				httpCode: response ? String(response.statusCode) : undefined,
