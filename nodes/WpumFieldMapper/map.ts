@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MappingError } from './errors';
 import { type FieldCatalog, fieldInfo, fieldValue, hasField } from './fields';
-import { applyFormat, type FormatName, type FormatOptions } from './format';
+import { applyFormat, clearValue, type FormatName, type FormatOptions } from './format';
 import { type GateSettings, route } from './gate';
 import { type MapperInput, readInput, type WpumUser } from './payload';
 import { computeTags, type TagRule } from './tags';
@@ -118,17 +118,20 @@ function mapFields(input: MapperInput, config: MapperConfig, catalog: FieldCatal
 		changed = new Set(input.changedFields ?? []);
 		if (input.event === 'user.role_changed') changed.add('roles');
 	}
+	const values = user.fields ?? {};
+	const labels = user.field_labels;
 	const fields: IDataObject = {};
 	for (const association of config.associations) {
 		const key = association.wpumField;
 		if (!key || !association.crmField) throw incompleteAssociation(association);
-		if (!hasField(user, key) && !catalog?.has(key)) throw missingField(user, association);
+		const stored = key in values;
+		if (!stored && !hasField(user, key) && !catalog?.has(key)) throw missingField(user, association);
 		if (changed && !changed.has(key)) continue;
-		const value = fieldValue(user, key) ?? null;
+		const value = (stored ? values[key] : fieldValue(user, key)) ?? null;
 		const info = fieldInfo(catalog, user, key);
-		const formatted = applyFormat(association.format, association.options, info, value, user.field_labels?.[key]);
-		if (formatted.value !== undefined) fields[association.crmField] = formatted.value as IDataObject[string];
-		else if (!config.skipEmpty) fields[association.crmField] = formatted.empty as IDataObject[string];
+		const formatted = applyFormat(association.format, association.options, info, value, labels?.[key]);
+		if (formatted !== undefined) fields[association.crmField] = formatted as IDataObject[string];
+		else if (!config.skipEmpty) fields[association.crmField] = clearValue(association.format, association.options, info, value) as IDataObject[string];
 	}
 	return fields;
 }

@@ -7,8 +7,15 @@ export interface ResolvedFormat {
 	options: Partial<FormatOptions>;
 }
 
+// Shared objects, so the merged settings can be cached per association (format/index.ts).
 const TEXT: ResolvedFormat = { format: 'text', options: {} };
 const LIST: ResolvedFormat = { format: 'list', options: { listOutput: 'array' } };
+const BOOLEAN: ResolvedFormat = { format: 'boolean', options: { booleanStyle: 'boolean' } };
+const NUMBER: ResolvedFormat = { format: 'number', options: {} };
+const DATE: ResolvedFormat = { format: 'date', options: { dateOutput: 'isoDate' } };
+const DATE_TIME: ResolvedFormat = { format: 'date', options: { dateOutput: 'isoDateTime' } };
+const FIRST_FILE: ResolvedFormat = { format: 'fileUrl', options: { fileOutput: 'first' } };
+const ALL_FILES: ResolvedFormat = { format: 'fileUrl', options: { fileOutput: 'array' } };
 
 /**
  * What Auto does for each WPUM field type (docs/field-mapper.md lists it):
@@ -18,13 +25,13 @@ const LIST: ResolvedFormat = { format: 'list', options: { listOutput: 'array' } 
 export function resolveAuto(field: FieldInfo, value: unknown): ResolvedFormat {
 	switch (field.type) {
 		case 'checkbox':
-			return { format: 'boolean', options: { booleanStyle: 'boolean' } };
+			return BOOLEAN;
 		case 'number':
-			return { format: 'number', options: {} };
+			return NUMBER;
 		case 'datepicker':
-			return { format: 'date', options: { dateOutput: 'isoDate' } };
+			return DATE;
 		case 'datetime':
-			return { format: 'date', options: { dateOutput: 'isoDateTime' } };
+			return DATE_TIME;
 		case 'multiselect':
 		case 'multicheckbox':
 			return LIST;
@@ -35,7 +42,7 @@ export function resolveAuto(field: FieldInfo, value: unknown): ResolvedFormat {
 		case 'file':
 		case 'user_avatar':
 		case 'user_cover':
-			return { format: 'fileUrl', options: { fileOutput: field.multiple || Array.isArray(value) ? 'array' : 'first' } };
+			return field.multiple || Array.isArray(value) ? ALL_FILES : FIRST_FILE;
 		default:
 			// text, email, url, telephone, textarea, wysiwyg, hidden, dropdown, radio, video, audio,
 			// repeater (as JSON), the primary fields (username, user_email, user_firstname, …) and unknown types.

@@ -50,26 +50,41 @@ function pieces(pattern: string): Piece[] {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+function tokenValue(d: Date, token: string): string {
+	switch (token) {
+		case 'yyyy':
+			return pad(d.getUTCFullYear(), 4);
+		case 'yy':
+			return pad(d.getUTCFullYear() % 100);
+		case 'MMMM':
+			return MONTHS[d.getUTCMonth()];
+		case 'MMM':
+			return MONTHS[d.getUTCMonth()].slice(0, 3);
+		case 'MM':
+			return pad(d.getUTCMonth() + 1);
+		case 'M':
+			return String(d.getUTCMonth() + 1);
+		case 'dd':
+			return pad(d.getUTCDate());
+		case 'd':
+			return String(d.getUTCDate());
+		case 'HH':
+			return pad(d.getUTCHours());
+		case 'H':
+			return String(d.getUTCHours());
+		case 'mm':
+			return pad(d.getUTCMinutes());
+		default:
+			return pad(d.getUTCSeconds());
+	}
+}
+
 /** Formats a UTC timestamp with a pattern. */
 export function formatWithPattern(ms: number, pattern: string): string {
 	const d = new Date(ms);
-	const values: Record<string, string> = {
-		yyyy: pad(d.getUTCFullYear(), 4),
-		yy: pad(d.getUTCFullYear() % 100),
-		MMMM: MONTHS[d.getUTCMonth()],
-		MMM: MONTHS[d.getUTCMonth()].slice(0, 3),
-		MM: pad(d.getUTCMonth() + 1),
-		M: String(d.getUTCMonth() + 1),
-		dd: pad(d.getUTCDate()),
-		d: String(d.getUTCDate()),
-		HH: pad(d.getUTCHours()),
-		H: String(d.getUTCHours()),
-		mm: pad(d.getUTCMinutes()),
-		ss: pad(d.getUTCSeconds()),
-	};
-	return pieces(pattern)
-		.map((piece) => ('token' in piece ? values[piece.token] : piece.literal))
-		.join('');
+	let text = '';
+	for (const piece of pieces(pattern)) text += 'token' in piece ? tokenValue(d, piece.token) : piece.literal;
+	return text;
 }
 
 const TOKEN_REGEX: Record<string, string> = {
@@ -87,6 +102,8 @@ const TOKEN_REGEX: Record<string, string> = {
 	ss: '(\\d{2})',
 };
 
+const parsers = new Map<string, RegExp>();
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function monthFromName(name: string): number | undefined {
@@ -98,10 +115,11 @@ export function monthFromName(name: string): number | undefined {
 /** Reads `text` written with `pattern`; undefined when it does not match or is not a real date. */
 export function parseWithPattern(text: string, pattern: string): number | undefined {
 	const list = pieces(pattern);
-	const regex = new RegExp(
-		'^' + list.map((p) => ('token' in p ? TOKEN_REGEX[p.token] : escape(p.literal))).join('') + '$',
-		'i',
-	);
+	let regex = parsers.get(pattern);
+	if (!regex) {
+		regex = new RegExp('^' + list.map((p) => ('token' in p ? TOKEN_REGEX[p.token] : escape(p.literal))).join('') + '$', 'i');
+		parsers.set(pattern, regex);
+	}
 	const match = regex.exec(text.trim());
 	if (!match) return undefined;
 	const parts: Parts = { year: NaN, month: NaN, day: NaN, hour: 0, minute: 0, second: 0 };

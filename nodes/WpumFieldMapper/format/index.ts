@@ -1,5 +1,5 @@
 import type { FieldInfo } from '../fields';
-import { resolveAuto } from './auto';
+import { resolveAuto, type ResolvedFormat } from './auto';
 import { formatBoolean } from './boolean';
 import { formatDate } from './date';
 import { formatFileUrl } from './fileUrl';
@@ -21,7 +21,7 @@ const FORMATTERS: Record<Exclude<FormatName, 'auto'>, Formatter> = {
 	fileUrl: formatFileUrl,
 };
 
-/** What "Send empty to clear" sends for a blank value: the empty form of the format's output. */
+/** The empty form of a format's output. */
 function emptyValue(format: Exclude<FormatName, 'auto'>, options: FormatOptions): unknown {
 	switch (format) {
 		case 'number':
@@ -37,30 +37,31 @@ function emptyValue(format: Exclude<FormatName, 'auto'>, options: FormatOptions)
 	}
 }
 
-export interface FormattedValue {
-	/** `undefined` when the value is blank. */
-	value: unknown;
-	/** What to send instead, to clear the CRM field, when the value is blank. */
-	empty: unknown;
+// Auto's settings merged over an association's, computed once per association and resolved format.
+const merged = new WeakMap<FormatOptions, WeakMap<ResolvedFormat, FormatOptions>>();
+
+function withAuto(options: FormatOptions, resolved: ResolvedFormat): FormatOptions {
+	let byResolved = merged.get(options);
+	if (!byResolved) merged.set(options, (byResolved = new WeakMap()));
+	let result = byResolved.get(resolved);
+	if (!result) byResolved.set(resolved, (result = { ...options, ...resolved.options }));
+	return result;
 }
 
-/** Applies an association's format (resolving Auto by the field's WPUM type) to one value. */
-export function applyFormat(
-	format: FormatName,
-	options: FormatOptions,
-	field: FieldInfo,
-	value: unknown,
-	labels: unknown,
-): FormattedValue {
-	let concrete: Exclude<FormatName, 'auto'>;
-	let effective = options;
-	if (format === 'auto') {
-		const resolved = resolveAuto(field, value);
-		concrete = resolved.format;
-		effective = { ...options, ...resolved.options };
-	} else {
-		concrete = format;
-	}
-	const formatted = FORMATTERS[concrete](value, { field, labels, options: effective });
-	return { value: formatted, empty: formatted === undefined ? emptyValue(concrete, effective) : undefined };
+function resolve(format: FormatName, options: FormatOptions, field: FieldInfo, value: unknown): [Exclude<FormatName, 'auto'>, FormatOptions] {
+	if (format !== 'auto') return [format, options];
+	const resolved = resolveAuto(field, value);
+	return [resolved.format, withAuto(options, resolved)];
+}
+
+/** Applies an association's format (Auto resolved by the field's WPUM type); `undefined` when the value is blank. */
+export function applyFormat(format: FormatName, options: FormatOptions, field: FieldInfo, value: unknown, labels: unknown): unknown {
+	const [concrete, effective] = resolve(format, options, field, value);
+	return FORMATTERS[concrete](value, { field, labels, options: effective });
+}
+
+/** What "Send empty to clear" sends for a blank value: the empty form of the format's output. */
+export function clearValue(format: FormatName, options: FormatOptions, field: FieldInfo, value: unknown): unknown {
+	const [concrete, effective] = resolve(format, options, field, value);
+	return emptyValue(concrete, effective);
 }
