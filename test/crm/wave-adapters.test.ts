@@ -92,6 +92,26 @@ describe('Brevo adapter', () => {
 		expect(state.fake.tagNamesOf('bob@example.com')).toEqual(['Beta', 'Newsletter']);
 	});
 
+	it('reads the account\'s lists once per run and creates a missing one once, however many contacts carry it', async () => {
+		const input = emails(5).map((email) => ({ email, fields: {}, tags: ['Members'] }));
+		const { error } = await run('upsert', input);
+		expect(error).toBeUndefined();
+		expect(state.fake.requests.filter((r) => r.method === 'GET' && r.path === '/v3/contacts/lists')).toHaveLength(1);
+		expect(state.fake.requests.filter((r) => r.method === 'POST' && r.path === '/v3/contacts/lists')).toHaveLength(1);
+		for (const { email } of input) expect(state.fake.tagNamesOf(email)).toEqual(['Members']);
+	});
+
+	it('slows down under Brevo\'s 10 requests/s limit and loses no contact', async () => {
+		state.fake.enforceRateLimit = true;
+		const input = emails(12).map((email, n) => ({ email, fields: { COMPANY: `c${n}` }, tags: ['Members'] }));
+		const { items, error } = await run('upsert', input);
+		expect(error).toBeUndefined();
+		expect(state.fake.sent.throttled).toBeGreaterThan(0);
+		expect(items.map((item) => item.action)).toEqual(input.map(() => 'created'));
+		for (const [n, { email }] of input.entries()) expect(state.fake.findByEmail(email)?.fields.COMPANY).toBe(`c${n}`);
+		expect(state.fake.specViolations).toEqual([]);
+	});
+
 	it('waits for x-sib-ratelimit-reset, Brevo\'s own reset header (it sends no Retry-After)', () => {
 		expect(brevo.resetDelayMs!({ statusCode: 429, headers: { 'x-sib-ratelimit-reset': '3' }, body: {} })).toBe(3000);
 		expect(brevo.resetDelayMs!({ statusCode: 429, headers: {}, body: {} })).toBeUndefined();
@@ -198,6 +218,21 @@ describe('Kit adapter', () => {
 		expect(error).toBeUndefined();
 		expect(state.fake.tags.size).toBe(1002);
 		expect(state.fake.requests.filter((r) => r.method === 'GET' && r.path === '/v4/tags')).toHaveLength(2);
+	});
+
+	it('slows down under a sliding-window limit (429 without Retry-After) and loses no contact', async () => {
+		state.fake.rateLimit = { max: 8, windowMs: 1000 };
+		state.fake.enforceRateLimit = true;
+		const input = emails(6).map((email, n) => ({ email, fields: { company: `c${n}` }, tags: ['Members'] }));
+		const { items, error } = await run('upsert', input);
+		expect(error).toBeUndefined();
+		expect(state.fake.sent.throttled).toBeGreaterThan(0);
+		expect(items.map((item) => item.email)).toEqual(input.map((c) => c.email));
+		for (const [n, { email }] of input.entries()) {
+			expect(state.fake.findByEmail(email)?.fields.company).toBe(`c${n}`);
+			expect(state.fake.tagNamesOf(email)).toEqual(['Members']);
+		}
+		expect(state.fake.tags.size).toBe(1);
 	});
 
 	it('reads Kit\'s error list', () => {

@@ -2,6 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
 import { cleanTagNames, crmSetting, sameEmail } from './helpers';
+import { tagsForRun } from './tagCache';
 import type { CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
 
 /** Attributes every Brevo account has; the rest are the account's own. */
@@ -53,7 +54,7 @@ async function folderId(ctx: CrmContext): Promise<number> {
 /** Brevo has no tags: each tag name is a contact list, created (in a folder) when missing. */
 async function listIdsByName(ctx: CrmContext, names: string[], createMissing: boolean): Promise<number[]> {
 	if (!names.length) return [];
-	const existing = await brevo.listTags(ctx);
+	const existing = await tagsForRun(ctx, brevo);
 	const ids: number[] = [];
 	let folder: number | undefined;
 	for (const name of names) {
@@ -65,7 +66,9 @@ async function listIdsByName(ctx: CrmContext, names: string[], createMissing: bo
 		if (!createMissing) continue;
 		folder ??= await folderId(ctx);
 		const response = await crmRequestOk(ctx, brevo, { method: 'POST', path: '/contacts/lists', body: { name, folderId: folder } });
-		ids.push(Number((response.body as IDataObject).id));
+		const id = Number((response.body as IDataObject).id);
+		existing.push({ id: String(id), name });
+		ids.push(id);
 	}
 	return ids;
 }

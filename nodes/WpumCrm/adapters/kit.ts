@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
 import { cleanTagNames, sameEmail, splitFields } from './helpers';
+import { tagsForRun } from './tagCache';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmTag } from './types';
 
 /** Kit keeps the first name on the subscriber itself; every other field is a custom field. */
@@ -46,14 +47,16 @@ async function listAll(ctx: CrmContext, path: string, key: string): Promise<IDat
 /** Tag ids by name; Kit's "create tag" answers with the existing tag when the name is taken. */
 async function tagIdsByName(ctx: CrmContext, names: string[], createMissing: boolean): Promise<string[]> {
 	if (!names.length) return [];
-	const existing = await kit.listTags(ctx);
+	const existing = await tagsForRun(ctx, kit);
 	const ids: string[] = [];
 	for (const name of names) {
 		const found = existing.find((tag) => tag.name.toLowerCase() === name.toLowerCase());
 		if (found) ids.push(found.id);
 		else if (createMissing) {
 			const response = await crmRequestOk(ctx, kit, { method: 'POST', path: '/tags', body: { name } });
-			ids.push(String(((response.body as IDataObject).tag as IDataObject).id));
+			const id = String(((response.body as IDataObject).tag as IDataObject).id);
+			existing.push({ id, name });
+			ids.push(id);
 		}
 	}
 	return ids;

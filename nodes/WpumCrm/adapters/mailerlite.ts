@@ -2,6 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
 import { cleanTagNames, crmSetting, sameEmail } from './helpers';
+import { tagsForRun } from './tagCache';
 import type { BatchItemResult, ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmTag, UpsertResult } from './types';
 
 /** Fields every MailerLite account has. */
@@ -41,7 +42,7 @@ async function findContact(ctx: CrmContext, by: { email?: string; contactId?: st
 async function groupIdsByName(ctx: CrmContext, names: string[], createMissing: boolean): Promise<Map<string, string>> {
 	const ids = new Map<string, string>();
 	if (!names.length) return ids;
-	const existing = await mailerlite.listTags(ctx);
+	const existing = await tagsForRun(ctx, mailerlite);
 	for (const name of names) {
 		const found = existing.find((group) => group.name.toLowerCase() === name.toLowerCase());
 		if (found) ids.set(name.toLowerCase(), found.id);
