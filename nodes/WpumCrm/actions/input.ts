@@ -19,11 +19,24 @@ export function tagList(value: unknown): string[] {
 }
 
 /** The contact an item describes: the mapper's item as it is, or the "Define Below" parameters. */
-export function readContact(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): ContactInput {
+export function readContact(ctx: IExecuteFunctions, adapter: CrmAdapter, item: INodeExecutionData, itemIndex: number): ContactInput {
 	const source = ctx.getNodeParameter('inputSource', itemIndex, 'mapper') as InputSource;
 	let contact: ContactInput;
 	if (source === 'mapper') {
 		const json = item.json;
+		if (json.action === 'defer' || json.action === 'remove') {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Item ${itemIndex + 1} comes from the Field Mapper's "${json.action === 'defer' ? 'Deferred' : 'Removed'}" output, not "Sync"`,
+				{
+					itemIndex,
+					description:
+						json.action === 'defer'
+							? 'Deferred users are not synced yet. Connect only the "Sync" output to this operation.'
+							: 'To delete removed users, connect the "Removed" output to a WPUM CRM Sync node set to "Delete Contact".',
+				},
+			);
+		}
 		const fields = json.fields;
 		if (fields !== undefined && (typeof fields !== 'object' || fields === null || Array.isArray(fields))) {
 			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "fields" must be an object of CRM field keys and values`, {
@@ -34,9 +47,11 @@ export function readContact(ctx: IExecuteFunctions, item: INodeExecutionData, it
 		contact = {
 			email: optionalString(json.email) ?? '',
 			previousEmail: optionalString(json.previousEmail),
-			contactId: optionalString(json.contactId),
+			// A contact id the mapper read for another CRM would update the wrong record: use the e-mail then.
+			contactId: json.crm === undefined || json.crm === adapter.slug ? optionalString(json.contactId) : undefined,
 			fields: (fields as IDataObject | undefined) ?? {},
 			tags: tagList(json.tags),
+			removedTags: tagList(json.removedTags),
 			wpUserId: (json.wpUserId as number | string | undefined) ?? undefined,
 		};
 	} else {

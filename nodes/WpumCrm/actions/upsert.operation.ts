@@ -31,7 +31,7 @@ export async function upsert(this: IExecuteFunctions, adapter: CrmAdapter): Prom
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const contact = readContact(this, items[itemIndex], itemIndex);
+			const contact = readContact(this, adapter, items[itemIndex], itemIndex);
 			if (Object.keys(contact.fields).length) {
 				fields ??= await adapter.listFields(this);
 				assertKnownFields(this, adapter, contact, fields, itemIndex);
@@ -73,6 +73,15 @@ export async function upsert(this: IExecuteFunctions, adapter: CrmAdapter): Prom
 			} catch (error) {
 				out[entry.itemIndex] = failedItem(this, error, entry.itemIndex);
 			}
+		}
+	}
+	for (const entry of ready) {
+		const done = out[entry.itemIndex];
+		if (!entry.contact.removedTags?.length || !done || done.json.error !== undefined) continue;
+		try {
+			await adapter.removeTags(this, String(done.json.contactId), entry.contact.removedTags);
+		} catch (error) {
+			out[entry.itemIndex] = failedItem(this, error, entry.itemIndex);
 		}
 	}
 	return out.filter((item): item is INodeExecutionData => item !== undefined);

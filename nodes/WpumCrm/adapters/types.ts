@@ -21,6 +21,8 @@ export interface ContactInput {
 	fields: IDataObject;
 	/** Tag (or list/group/segment) names to apply. */
 	tags?: string[];
+	/** Tag names to take off after the upsert (the mapper's stale tags); the node does this, not upsert(). */
+	removedTags?: string[];
 	/** The WordPress user id, passed through to the output for "Link CRM contact". */
 	wpUserId?: number | string;
 }
