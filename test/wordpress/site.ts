@@ -150,20 +150,25 @@ export async function outbox(): Promise<OutboxRow[]> {
 	}));
 }
 
-/** Empties the outbox and the subscriptions, and puts the clock and the fixture switches back. */
-export async function resetPlugin() {
-	await php(`
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+
+/**
+ * Empties the outbox and the subscriptions, puts the clock and the fixture switches back, and (in the
+ * same request) subscribes `subscribeUrl` to every event. Returns the new subscription id, if any.
+ */
+export async function resetPlugin(subscribeUrl?: string): Promise<number | null> {
+	return php<number | null>(`
 		global $wpdb;
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}wpum_n8n_outbox" );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}wpum_n8n_webhooks" );
 		delete_option( 'wpum_fixture_now' );
 		delete_option( 'wpum_fixture_loopback' );
-		return true;
+		${subscribeUrl ? `return WPUM_N8N_Webhooks::create( ${phpString(subscribeUrl)}, array( '*' ), ${phpString(TEST_SECRET)}, 'jest' )['id'];` : 'return null;'}
 	`);
 }
 
 /** Subscribes a URL through the REST API and returns the subscription. */
-export async function subscribe(url: string, events: string[] = ['*'], secret = 's'.repeat(16) + 'e'.repeat(16) + 'cret') {
+export async function subscribe(url: string, events: string[] = ['*'], secret = TEST_SECRET) {
 	const response = await rest('POST', '/wpum-n8n/v1/webhooks', { body: { url, events, secret, name: 'jest' } });
 	if (response.status !== 201) throw new Error(`subscribe failed: ${response.status} ${JSON.stringify(response.body)}`);
 	return { ...(response.body as { id: number; url: string; events: string[] }), secret };

@@ -50,8 +50,8 @@ class WPUM_N8N_Event_Collector {
 		add_action( 'delete_user_meta', array( __CLASS__, 'on_before_change_meta' ), 1, 3 );
 
 		add_action( 'set_user_role', array( __CLASS__, 'on_set_role' ), 10, 3 );
-		add_action( 'add_user_role', array( __CLASS__, 'on_add_role' ), 10, 2 );
-		add_action( 'remove_user_role', array( __CLASS__, 'on_remove_role' ), 10, 2 );
+		add_action( 'add_user_role', array( __CLASS__, 'on_add_role' ), 10, 1 );
+		add_action( 'remove_user_role', array( __CLASS__, 'on_remove_role' ), 10, 1 );
 
 		add_action( 'wpumuv_after_user_approval', array( __CLASS__, 'on_approval' ), 10, 1 );
 		add_action( 'wpumuv_after_user_verification', array( __CLASS__, 'on_verification' ), 10, 1 );
@@ -132,30 +132,45 @@ class WPUM_N8N_Event_Collector {
 			return;
 		}
 		$user_id = (int) $user_id;
-		if ( isset( self::$before[ $user_id ] ) || isset( self::$created[ $user_id ] ) ) {
+		if ( ! $user_id || isset( self::$created[ $user_id ] ) ) {
 			return;
 		}
-		if ( in_array( $meta_key, WPUM_N8N_Field_Catalog::keys(), true ) ) {
+		global $wpdb;
+		if ( $wpdb->get_blog_prefix() . 'capabilities' === $meta_key ) {
+			// Roles are about to change: the stored capabilities still hold the old roles.
+			if ( ! isset( self::$old_roles[ $user_id ] ) ) {
+				self::$old_roles[ $user_id ] = self::stored_roles( $user_id, $meta_key );
+			}
+			return;
+		}
+		if ( ! isset( self::$before[ $user_id ] ) && in_array( $meta_key, WPUM_N8N_Field_Catalog::keys(), true ) ) {
 			self::remember_before( $user_id );
 		}
+	}
+
+	private static function stored_roles( int $user_id, string $capabilities_key ): array {
+		$caps = get_user_meta( $user_id, $capabilities_key, true );
+		if ( ! is_array( $caps ) ) {
+			return array();
+		}
+		$roles = wp_roles()->roles;
+		return array_values( array_map( 'strval', array_keys( array_filter( $caps, static fn( $granted, $name ) => $granted && isset( $roles[ $name ] ), ARRAY_FILTER_USE_BOTH ) ) ) );
 	}
 
 	public static function on_set_role( $user_id, $role, $old_roles = array() ): void {
 		self::role_change( (int) $user_id, is_array( $old_roles ) ? $old_roles : array() );
 	}
 
-	public static function on_add_role( $user_id, $role ): void {
-		$user = get_userdata( (int) $user_id );
-		if ( $user ) {
-			self::role_change( (int) $user_id, array_values( array_diff( (array) $user->roles, array( $role ) ) ) );
-		}
+	/**
+	 * The old roles were captured when the capabilities meta was about to change; these hooks only
+	 * say that a change happened.
+	 */
+	public static function on_add_role( $user_id ): void {
+		self::role_change( (int) $user_id, array() );
 	}
 
-	public static function on_remove_role( $user_id, $role ): void {
-		$user = get_userdata( (int) $user_id );
-		if ( $user ) {
-			self::role_change( (int) $user_id, array_values( array_unique( array_merge( (array) $user->roles, array( $role ) ) ) ) );
-		}
+	public static function on_remove_role( $user_id ): void {
+		self::role_change( (int) $user_id, array() );
 	}
 
 	public static function on_approval( $user_id ): void {
