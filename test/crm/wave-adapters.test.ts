@@ -67,6 +67,14 @@ describe('Brevo adapter', () => {
 		expect(state.fake.specViolations).toEqual([{ method: 'POST', path: '/v3/contacts', errors: ['/email must match format "email"'] }]);
 	});
 
+	it('clears an attribute the mapper sends as null with an empty string (the spec allows no null)', async () => {
+		await run('upsert', [{ email: 'jane@example.com', fields: { COMPANY: 'Acme', EXTRA_1: 'x' } }]);
+		const { error } = await run('upsert', [{ email: 'jane@example.com', fields: { COMPANY: null, EXTRA_1: '' } }]);
+		expect(error).toBeUndefined();
+		expect(state.fake.specViolations).toEqual([]);
+		expect(state.fake.findByEmail('jane@example.com')?.fields).toMatchObject({ COMPANY: '', EXTRA_1: '' });
+	});
+
 	it('finds lists past the first page of 50 instead of creating them again, and creates missing ones in a folder', async () => {
 		for (let n = 1; n <= 55; n++) state.fake.addList(`List ${n}`);
 		const { items, error } = await run('upsert', [{ email: 'jane@example.com', fields: {}, tags: ['List 55', 'Brand New'] }]);
@@ -274,6 +282,14 @@ describe('Mautic adapter', () => {
 		const moved = await run('upsert', [{ email: 'jane@new.example', previousEmail: 'jane@example.com', fields: {} }]);
 		expect(moved.items[0]).toMatchObject({ action: 'created' });
 		expect(state.fake.findByEmail('jane@example.com.au')).toBeDefined();
+	});
+
+	it('clears a field the mapper sends empty ("Send Empty to Clear") with overwriteWithBlank', async () => {
+		await run('upsert', [{ email: 'jane@example.com', fields: { firstname: 'Jane', city: 'Paris' } }]);
+		await run('upsert', [{ email: 'jane@example.com', fields: { firstname: 'Jane', city: '' } }]);
+		expect(state.fake.findByEmail('jane@example.com')?.fields).toMatchObject({ firstname: 'Jane', city: null });
+		const sent = state.fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/contacts/new');
+		expect(sent.map((r) => (r.body as IDataObject).overwriteWithBlank)).toEqual([undefined, true]);
 	});
 
 	it('removes tags with a leading minus', async () => {

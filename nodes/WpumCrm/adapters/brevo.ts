@@ -122,7 +122,10 @@ export const brevo: CrmAdapter = {
 
 	async upsert(ctx, contact) {
 		const listIds = [...new Set([...chosenListIds(ctx), ...(await listIdsByName(ctx, cleanTagNames(contact.tags), true))])];
-		const attributes: IDataObject = { ...contact.fields };
+		// Brevo takes no null; an empty string is how it clears an attribute ("Send Empty to Clear").
+		const attributes: IDataObject = Object.fromEntries(
+			Object.entries(contact.fields).map(([key, value]) => [key, value === null || value === undefined ? '' : value]),
+		);
 
 		// The contact to update by id: the stored id, else (on an e-mail change that Brevo has not seen
 		// yet) the contact that still has the previous e-mail.

@@ -65,11 +65,15 @@ async function listAll(ctx: CrmContext, path: string, key: string): Promise<IDat
 	}
 }
 
+const isBlank = (value: unknown) => value === null || value === '' || (Array.isArray(value) && value.length === 0);
+
 /** Field values at the top level, plus tags by name (Mautic creates missing tags itself). */
 function contactBody(contact: ContactInput): IDataObject {
 	const body: IDataObject = { ...contact.fields, email: contact.email };
 	const tags = cleanTagNames(contact.tags);
 	if (tags.length) body.tags = tags;
+	// Mautic skips blank values unless told otherwise; a blank here is the mapper's "Send Empty to Clear".
+	if (Object.values(contact.fields).some(isBlank)) body.overwriteWithBlank = true;
 	return body;
 }
 

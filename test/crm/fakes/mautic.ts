@@ -89,12 +89,18 @@ export class MauticFake extends FakeCrm {
 		return [400, { errors: [{ code: 400, message: `${field}: ${message}`, details: { [field]: [message] } }] }];
 	}
 
-	/** Field aliases Mautic knows are stored; others are ignored. Tags: "name" adds, "-name" removes. */
+	/**
+	 * Field aliases Mautic knows are stored, others ignored; blank values are skipped unless
+	 * `overwriteWithBlank` is true. Tags: "name" adds, "-name" removes.
+	 */
 	private apply(contact: FakeContact, body: Record<string, unknown>): void {
 		const known = new Set(this.allFields().map((f) => f.alias));
+		const overwriteWithBlank = body.overwriteWithBlank === true || body.overwriteWithBlank === 'true';
 		for (const [key, value] of Object.entries(body)) {
+			const blank = value === null || value === '' || (Array.isArray(value) && !value.length);
+			if (blank && !overwriteWithBlank) continue;
 			if (key === 'email') contact.email = String(value);
-			else if (known.has(key)) contact.fields[key] = value;
+			else if (known.has(key)) contact.fields[key] = blank ? null : value;
 		}
 		const tags = typeof body.tags === 'string' ? body.tags.split(',') : ((body.tags as unknown[] | undefined) ?? []);
 		for (const raw of tags) {
