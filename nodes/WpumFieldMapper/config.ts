@@ -18,6 +18,28 @@ interface AssociationRow extends IDataObject {
 interface RuleRow extends IDataObject {
 	tags?: string;
 	when?: TagRule['when'];
+	role?: string;
+	roleFromSite?: string;
+	form?: string | number;
+	formFromSite?: string | number;
+	field?: string;
+	fieldFromSite?: string;
+	operator?: TagRule['operator'];
+	value?: string;
+}
+
+/** A conditional-tag row: the dropdown variant (site) or the typed one, whichever is set. */
+function toTagRule(row: RuleRow): TagRule {
+	const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+	return {
+		tags: splitTags(row.tags),
+		when: row.when ?? 'role',
+		role: text(row.roleFromSite ?? row.role),
+		form: text(row.formFromSite ?? row.form),
+		field: text(row.fieldFromSite ?? row.field),
+		operator: row.operator,
+		value: text(row.value),
+	};
 }
 
 function formatOptions(row: AssociationRow): FormatOptions {
@@ -49,7 +71,7 @@ export function readConfig(this: IExecuteFunctions, i: number): MapperConfig {
 	return {
 		associations: rows.map((row) => toAssociation(row, crm)).filter((a): a is Association => a !== undefined),
 		tags: splitTags(this.getNodeParameter('tags', i, '')),
-		tagRules: rules.map((rule) => ({ ...rule, tags: splitTags(rule.tags), when: rule.when ?? 'role' }) as TagRule),
+		tagRules: rules.map(toTagRule),
 		removeStaleTags: options.removeStaleTags !== false,
 		skipEmpty: options.emptyValues !== 'clear',
 		crm: crm === NO_CRM ? undefined : crm,

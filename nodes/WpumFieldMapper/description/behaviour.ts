@@ -4,6 +4,8 @@ export const deferProperty: INodeProperties = {
 	displayName: 'Defer Until Activation',
 	name: 'deferUntilActivation',
 	type: 'boolean',
+	// It decides how many outputs the node has, so it cannot change from item to item.
+	noDataExpression: true,
 	default: false,
 	description:
 		'Whether to send no data to your CRM until the new user has been approved by an administrator or confirmed their email. Users still pending go to the "Deferred" output (second output); their activation then sends the full profile.',

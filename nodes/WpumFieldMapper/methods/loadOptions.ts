@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getFields } from '../../WpUserManager/methods/loadOptions';
+import { getFields, getForms, getRoles } from '../../WpUserManager/methods/loadOptions';
 import { crmLoadOptions, getCrmFields as listCrmFields } from '../../WpumCrm/adapters';
 import { NO_CRM } from '../description/sources';
 import { ACCOUNT_FIELDS } from '../fields';
@@ -26,4 +26,4 @@ export async function getCrmFields(this: ILoadOptionsFunctions): Promise<INodePr
 	return await listCrmFields.call(this);
 }
 
-export const loadOptions = { ...crmLoadOptions, getWpumFields, getCrmFields };
+export const loadOptions = { ...crmLoadOptions, getWpumFields, getCrmFields, getRoles, getForms };

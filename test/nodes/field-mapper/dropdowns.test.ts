@@ -24,6 +24,19 @@ describe('WPUM field dropdown', () => {
 		expect(server.requests.at(-1)?.path).toBe('/wp-json/wpum-n8n/v1/fields');
 	});
 
+	it('offers the roles and registration forms for conditional tags', async () => {
+		const harness = mapperHarness(server);
+		const node = { name: 'Mapper', type: NODE, parameters: { wpumFieldList: 'site', crm: 'none' } };
+		expect(await harness.loadOptions(node, 'getRoles')).toEqual([
+			{ name: 'Subscriber', value: 'subscriber', description: 'subscriber' },
+			{ name: 'Customer', value: 'customer', description: 'customer' },
+		]);
+		expect((await harness.loadOptions(node, 'getForms')).map((o) => [o.name, o.value])).toEqual([
+			['Default registration form (default)', 1],
+			['Partners', 2],
+		]);
+	});
+
 	it('explains a refused credential', async () => {
 		const harness = mapperHarness(undefined, {
 			credentials: { wpUserManagerApi: { url: server.url, username: 'admin', applicationPassword: 'wrong' } },

@@ -9,13 +9,24 @@ import { FIELD_CATALOG } from './fixtures';
 
 export const NODE = 'wpumFieldMapper';
 
-/** A local stand-in for the plugin's GET /fields (the only route the mapper calls). */
+export const ROLES = [
+	{ slug: 'subscriber', name: 'Subscriber' },
+	{ slug: 'customer', name: 'Customer' },
+];
+export const FORMS = [
+	{ id: 1, name: 'Default registration form', role: 'subscriber', is_default: true },
+	{ id: 2, name: 'Partners', role: 'customer', is_default: false },
+];
+
+/** A local stand-in for the plugin routes the mapper calls: GET /fields, /roles and /forms. */
 export async function startCatalogServer(catalog: unknown = FIELD_CATALOG): Promise<LocalServer> {
 	return await startServer((req, res) => {
 		if (req.headers.authorization !== `Basic ${Buffer.from('admin:abcd efgh ijkl mnop').toString('base64')}`) {
 			return sendJson(res, 401, { code: 'rest_not_logged_in', message: 'You are not currently logged in.', data: { status: 401 } });
 		}
 		if (req.method === 'GET' && req.path === '/wp-json/wpum-n8n/v1/fields') return sendJson(res, 200, catalog);
+		if (req.method === 'GET' && req.path === '/wp-json/wpum-n8n/v1/roles') return sendJson(res, 200, ROLES);
+		if (req.method === 'GET' && req.path === '/wp-json/wpum-n8n/v1/forms') return sendJson(res, 200, FORMS);
 		return sendJson(res, 404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
 	});
 }

@@ -2,7 +2,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { contractExampleEvents, makeEvent, makeUser } from './fixtures';
-import { associations, json, mapperHarness, NODE, paired } from './harness';
+import { associations, json, mapperHarness, NODE, paired, startCatalogServer } from './harness';
 
 const ROWS = associations([
 	{ field: 'user_email', to: 'email' },
@@ -167,6 +167,30 @@ describe('tags', () => {
 	it('leaves removedTags empty when "Remove Tags That Stop Applying" is off', async () => {
 		const { output } = await run([makeUser()], params({ conditionalTags: { rule: rules.rule.slice(0, 2) } }, { removeStaleTags: false }));
 		expect(json(output[0])[0]).toMatchObject({ tags: ['Subscriber'], removedTags: [] });
+	});
+
+	it('reads rules picked from the site dropdowns (role, form id, field)', async () => {
+		const server = await startCatalogServer();
+		try {
+			const harness = mapperHarness(server);
+			const rows = associations([{ field: 'first_name', to: 'firstname' }], 'site');
+			const siteRules = {
+				rule: [
+					{ tags: 'Subscriber', when: 'role', roleFromSite: 'subscriber' },
+					{ tags: 'Default form', when: 'form', formFromSite: 1 },
+					{ tags: 'Partner form', when: 'form', formFromSite: 2 },
+					{ tags: 'Newsletter', when: 'field', fieldFromSite: 'wpum_newsletter', operator: 'isTrue' },
+				],
+			};
+			const { output, error } = await harness.runNode(
+				{ type: NODE, parameters: { wpumFieldList: 'site', crm: 'none', associations: rows, conditionalTags: siteRules } },
+				[makeUser()],
+			);
+			expect(error).toBeUndefined();
+			expect(json(output[0])[0]).toMatchObject({ tags: ['Subscriber', 'Default form', 'Newsletter'], removedTags: ['Partner form'] });
+		} finally {
+			await server.close();
+		}
 	});
 
 	it('takes tags from an expression per user', async () => {
