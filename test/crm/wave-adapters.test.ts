@@ -75,6 +75,30 @@ describe('Brevo adapter', () => {
 		expect(state.fake.findByEmail('jane@example.com')?.fields).toMatchObject({ COMPANY: '', EXTRA_1: '' });
 	});
 
+	it('converts values to each attribute\'s type, which Brevo would otherwise drop without a word', async () => {
+		state.fake.fields.push({ key: 'AGE', label: 'AGE', type: 'float' }, { key: 'NEWSLETTER', label: 'NEWSLETTER', type: 'boolean' });
+		state.fake.fields.push({ key: 'BIRTHDAY', label: 'BIRTHDAY', type: 'date' }, { key: 'PLAN', label: 'PLAN', type: 'category' });
+		state.fake.categoryOptions.set('PLAN', [
+			{ value: 1, label: 'Free' },
+			{ value: 2, label: 'Gold' },
+		]);
+		const fields = { AGE: '42', NEWSLETTER: 'yes', BIRTHDAY: '1990-04-01', PLAN: 'Gold', COMPANY: ['Acme', 'Globex'] };
+		const { error } = await run('upsert', [{ email: 'jane@example.com', fields }]);
+		expect(error).toBeUndefined();
+		expect(state.fake.ignoredAttributes).toEqual([]);
+		expect(state.fake.specViolations).toEqual([]);
+		expect(state.fake.findByEmail('jane@example.com')?.fields).toMatchObject({ AGE: 42, NEWSLETTER: true, BIRTHDAY: '1990-04-01', PLAN: 2, COMPANY: 'Acme, Globex' });
+	});
+
+	it('fails the item when a value cannot fit its attribute, before anything is created', async () => {
+		state.fake.fields.push({ key: 'PLAN', label: 'PLAN', type: 'category' });
+		state.fake.categoryOptions.set('PLAN', [{ value: 1, label: 'Free' }]);
+		const { items, error } = await run('upsert', [{ email: 'jane@example.com', fields: { PLAN: 'Platinum' }, tags: ['Members'] }], {}, true);
+		expect(error).toBeUndefined();
+		expect(String(items[0].error)).toContain('Brevo attribute PLAN needs one of "Free" (1), not "Platinum"');
+		expect(state.fake.writes).toEqual([]);
+	});
+
 	it('finds lists past the first page of 50 instead of creating them again, and creates missing ones in a folder', async () => {
 		for (let n = 1; n <= 55; n++) state.fake.addList(`List ${n}`);
 		const { items, error } = await run('upsert', [{ email: 'jane@example.com', fields: {}, tags: ['List 55', 'Brand New'] }]);

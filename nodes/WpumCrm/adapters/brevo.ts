@@ -1,9 +1,11 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
 import { cleanTagNames, crmSetting, sameEmail } from './helpers';
 import { tagsForRun } from './tagCache';
-import type { CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
+import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
 
 /** Attributes every Brevo account has; the rest are the account's own. */
 const STANDARD_ATTRIBUTES = ['FIRSTNAME', 'LASTNAME', 'SMS', 'EXT_ID', 'LANDLINE_NUMBER', 'WHATSAPP'];
@@ -12,6 +14,74 @@ const WRITABLE_CATEGORIES = ['normal', 'category', 'transactional'];
 const LIST_PAGE_SIZE = 50;
 /** Lists created for tag names go into this folder (created when the account has no folder). */
 const FOLDER_NAME = 'WP User Manager';
+
+/** The account's attributes (with type and category options), read once per node run. */
+const attributesPerRun = new WeakMap<object, IDataObject[]>();
+
+async function accountAttributes(ctx: CrmContext): Promise<IDataObject[]> {
+	let attributes = attributesPerRun.get(ctx);
+	if (!attributes) {
+		const response = await crmRequestOk(ctx, brevo, { method: 'GET', path: '/contacts/attributes' });
+		attributes = ((response.body as IDataObject).attributes ?? []) as IDataObject[];
+		attributesPerRun.set(ctx, attributes);
+	}
+	return attributes;
+}
+
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/**
+ * A value in the shape the attribute's type needs. Brevo silently ignores a value that does not fit
+ * its attribute (text in a number, a label where a category expects its option id), so a value that
+ * cannot be converted fails the item instead of vanishing. `""` (clear) fits every type.
+ */
+function attributeValue(attribute: IDataObject | undefined, value: unknown): { value?: unknown; problem?: string } {
+	if (value === null || value === undefined || value === '') return { value: '' };
+	if (!attribute) return { value };
+	const text = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+	switch (attribute.category === 'category' ? 'category' : String(attribute.type ?? 'text')) {
+		case 'float':
+		case 'id': {
+			const number = typeof value === 'number' ? value : Number(text.trim());
+			return Number.isFinite(number) && text.trim() !== '' ? { value: number } : { problem: `needs a number, not "${text}"` };
+		}
+		case 'boolean': {
+			if (typeof value === 'boolean') return { value };
+			const word = text.trim().toLowerCase();
+			if (TRUE_WORDS.includes(word)) return { value: true };
+			if (FALSE_WORDS.includes(word)) return { value: false };
+			return { problem: `needs yes/no (true or false), not "${text}"` };
+		}
+		case 'date':
+			return /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? { value: text.trim() } : { problem: `needs a date as YYYY-MM-DD, not "${text}"` };
+		case 'category': {
+			const options = (attribute.enumeration ?? []) as IDataObject[];
+			const option = options.find((o) => String(o.value) === text.trim() || String(o.label).toLowerCase() === text.trim().toLowerCase());
+			if (option) return { value: Number(option.value) };
+			return { problem: `needs one of ${options.map((o) => `"${String(o.label)}" (${String(o.value)})`).join(', ')}, not "${text}"` };
+		}
+		default:
+			return { value: Array.isArray(value) ? text : value };
+	}
+}
+
+/** The contact's fields as Brevo attributes, converted to each attribute's type. */
+async function attributesFor(ctx: CrmContext, contact: ContactInput): Promise<IDataObject> {
+	if (!Object.keys(contact.fields).length) return {};
+	const known = await accountAttributes(ctx);
+	const out: IDataObject = {};
+	for (const [name, raw] of Object.entries(contact.fields)) {
+		const { value, problem } = attributeValue(known.find((a) => a.name === name), raw);
+		if (problem) {
+			throw new NodeOperationError(ctx.getNode(), `Brevo attribute ${name} ${problem} (contact ${contact.email})`, {
+				description: 'Brevo would drop this value without an error, so nothing was sent for this contact. Change the value or the association in the WPUM Field Mapper.',
+			});
+		}
+		out[name] = value as IDataObject[string];
+	}
+	return out;
+}
 
 function toContact(body: IDataObject): CrmContact {
 	return { contactId: String(body.id), email: String(body.email ?? ''), contact: body };
@@ -121,11 +191,9 @@ export const brevo: CrmAdapter = {
 	},
 
 	async upsert(ctx, contact) {
+		// Checked first: a value Brevo would drop fails the item before anything (even a list) is created.
+		const attributes = await attributesFor(ctx, contact);
 		const listIds = [...new Set([...chosenListIds(ctx), ...(await listIdsByName(ctx, cleanTagNames(contact.tags), true))])];
-		// Brevo takes no null; an empty string is how it clears an attribute ("Send Empty to Clear").
-		const attributes: IDataObject = Object.fromEntries(
-			Object.entries(contact.fields).map(([key, value]) => [key, value === null || value === undefined ? '' : value]),
-		);
 
 		// The contact to update by id: the stored id, else (on an e-mail change that Brevo has not seen
 		// yet) the contact that still has the previous e-mail.
@@ -185,8 +253,7 @@ export const brevo: CrmAdapter = {
 
 	// Brevo returns every attribute in one response (the route has no paging).
 	async listFields(ctx) {
-		const response = await crmRequestOk(ctx, brevo, { method: 'GET', path: '/contacts/attributes' });
-		const attributes = ((response.body as IDataObject).attributes ?? []) as IDataObject[];
+		const attributes = await accountAttributes(ctx);
 		return attributes
 			.filter((attribute) => WRITABLE_CATEGORIES.includes(String(attribute.category)) && attribute.name !== 'EMAIL')
 			.map(

@@ -38,6 +38,10 @@ export class BrevoFake extends FakeCrm {
 	readonly folders = new Map<string, string>();
 	/** Folder of each list (by list id). */
 	readonly listFolders = new Map<string, string>();
+	/** Options of "category" attributes (fields whose type is `category`), by attribute name. */
+	readonly categoryOptions = new Map<string, Array<{ value: number; label: string }>>();
+	/** Attribute values Brevo ignored because they did not fit the attribute's type (it says nothing). */
+	readonly ignoredAttributes: Array<{ name: string; value: unknown }> = [];
 
 	constructor() {
 		super();
@@ -96,10 +100,23 @@ export class BrevoFake extends FakeCrm {
 		return DEFAULT_ATTRIBUTES.some((a) => a.name === name) || this.fields.some((f) => f.key === name);
 	}
 
-	/** Stores attributes the account has; Brevo ignores the others. */
+	/** Whether a value fits the attribute's type; `""` (clear) fits all. */
+	private fits(name: string, value: unknown): boolean {
+		if (value === '') return true;
+		const type = this.fields.find((f) => f.key === name)?.type ?? 'text';
+		if (type === 'float') return typeof value === 'number';
+		if (type === 'boolean') return typeof value === 'boolean';
+		if (type === 'date') return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+		if (type === 'category') return (this.categoryOptions.get(name) ?? []).some((option) => option.value === value);
+		return typeof value === 'string' || typeof value === 'number';
+	}
+
+	/** Stores attributes the account has; Brevo ignores the others and values that do not fit the type. */
 	private applyAttributes(contact: FakeContact, attributes: Record<string, unknown>): void {
 		for (const [name, value] of Object.entries(attributes)) {
-			if (name !== 'EMAIL' && this.knownAttribute(name)) contact.fields[name] = value;
+			if (name === 'EMAIL' || !this.knownAttribute(name)) continue;
+			if (this.fits(name, value)) contact.fields[name] = value;
+			else this.ignoredAttributes.push({ name, value });
 		}
 	}
 
@@ -142,7 +159,11 @@ export class BrevoFake extends FakeCrm {
 			this.json(res, 200, {
 				attributes: [
 					...DEFAULT_ATTRIBUTES,
-					...this.fields.map((field) => ({ name: field.key, category: 'normal', type: field.type ?? 'text' })),
+					...this.fields.map((field) =>
+						field.type === 'category'
+							? { name: field.key, category: 'category', type: 'text', enumeration: this.categoryOptions.get(field.key) ?? [] }
+							: { name: field.key, category: 'normal', type: field.type ?? 'text' },
+					),
 					{ name: 'ORDER_COUNT', category: 'calculated', type: 'float', calculatedValue: 'COUNT[ORDER_ID]' },
 				],
 			});
