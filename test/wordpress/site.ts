@@ -163,6 +163,7 @@ export async function resetPlugin(subscribeUrl?: string): Promise<number | null>
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}wpum_n8n_webhooks" );
 		delete_option( 'wpum_fixture_now' );
 		delete_option( 'wpum_fixture_loopback' );
+		delete_option( 'wpum_fixture_timeout' );
 		${subscribeUrl ? `return WPUM_N8N_Webhooks::create( ${phpString(subscribeUrl)}, array( '*' ), ${phpString(TEST_SECRET)}, 'jest' )['id'];` : 'return null;'}
 	`);
 }
