@@ -1,5 +1,9 @@
 /** The WPUM field dropdown (the site's catalog) and the CRM field dropdown (the CRM adapter's listFields). */
+import { WpumMailchimpApi } from '../../../credentials/WpumMailchimpApi.credentials';
+import { WpumFieldMapper } from '../../../nodes/WpumFieldMapper/WpumFieldMapper.node';
 import { FluentCrmFake, FLUENTCRM_PASSWORD, FLUENTCRM_USER } from '../../crm/fakes/fluentcrm';
+import { MAILCHIMP_AUDIENCE, MAILCHIMP_KEY, MailchimpFake } from '../../crm/fakes/mailchimp';
+import { Harness } from '../../harness';
 import type { LocalServer } from '../../support/http-server';
 import { mapperHarness, NODE, startCatalogServer } from './harness';
 
@@ -75,5 +79,39 @@ describe('CRM field dropdown', () => {
 		await expect(
 			harness().loadOptions({ name: 'Mapper', type: NODE, parameters: { wpumFieldList: 'typed', crm: 'none' } }, 'getCrmFields'),
 		).rejects.toThrow('Pick a CRM (and its credential) at the top of this node to list its fields, or type the CRM field key.');
+	});
+});
+
+describe('CRM field dropdown for a CRM whose fields depend on a setting (Mailchimp audience)', () => {
+	let crm: MailchimpFake;
+	beforeAll(async () => {
+		crm = await new MailchimpFake().start();
+		crm.fields = Array.from({ length: 120 }, (_, i) => ({ key: `MERGE${i + 1}`, label: `Field ${i + 1}`, type: 'text' }));
+	});
+	afterAll(async () => await crm.close());
+
+	const harness = () =>
+		new Harness({
+			nodeTypes: [WpumFieldMapper],
+			credentialTypes: [WpumMailchimpApi],
+			credentials: { wpumMailchimpApi: { apiKey: MAILCHIMP_KEY, baseUrl: `${crm.url}/3.0` } },
+		});
+	const node = { name: 'Mapper', type: NODE, parameters: { wpumFieldList: 'typed', crm: 'mailchimp', mailchimpAudience: MAILCHIMP_AUDIENCE } };
+
+	it('shows only the settings the field list needs', () => {
+		const names = new WpumFieldMapper().description.properties.map((p) => p.name);
+		expect(names).toContain('mailchimpAudience');
+		expect(names).not.toContain('mailchimpStatusIfNew');
+		expect(names).not.toContain('brevoListIds');
+	});
+
+	it('lists the audiences, then every merge field of the picked audience, page after page', async () => {
+		const audiences = await harness().loadOptions(node, 'getMailchimpAudiences');
+		expect(audiences.map((a) => a.value)).toContain(MAILCHIMP_AUDIENCE);
+		const options = await harness().loadOptions(node, 'getCrmFields');
+		const keys = options.map((o) => o.value);
+		for (let i = 1; i <= 120; i++) expect(keys).toContain(`MERGE${i}`);
+		const pages = crm.requests.filter((r) => r.path === `/3.0/lists/${MAILCHIMP_AUDIENCE}/merge-fields`);
+		expect(pages.length).toBeGreaterThanOrEqual(3);
 	});
 });
