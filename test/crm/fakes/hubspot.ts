@@ -36,6 +36,8 @@ const standard = (name: string, label: string, readOnly = false): Property => ({
 
 export class HubSpotFake extends FakeCrm {
 	protected readonly prefix = '';
+	/** Answer a batch with any invalid input with one 400 for the whole batch (nothing saved), as HubSpot can. */
+	rejectWholeBatch = false;
 	properties: Property[] = [
 		standard('email', 'Email'),
 		standard('firstname', 'First Name'),
@@ -206,6 +208,10 @@ export class HubSpotFake extends FakeCrm {
 			const inputs = (asObject(req.body).inputs as Array<{ idProperty?: string; id: string; properties: Record<string, unknown> }>) ?? [];
 			if (!inputs.length || inputs.length > 100) {
 				return this.json(res, 400, { status: 'error', message: `Batch input must have between 1 and 100 inputs, got ${inputs.length}`, category: 'VALIDATION_ERROR' });
+			}
+			if (this.rejectWholeBatch) {
+				const bad = inputs.map((input) => this.problems({ ...input.properties, email: input.id })).find((p) => p.length);
+				if (bad) return this.json(res, 400, { status: 'error', message: bad[0], category: 'VALIDATION_ERROR' });
 			}
 			const results = [];
 			const errors = [];
