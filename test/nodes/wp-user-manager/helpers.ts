@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WpUserManagerApi } from '../../../credentials/WpUserManagerApi.credentials';
 import { WpUserManager } from '../../../nodes/WpUserManager/WpUserManager.node';
@@ -17,7 +17,7 @@ export function harnessFor(plugin: FakeWpumPlugin, account = ADMIN, staticData: 
 	});
 }
 
-export function triggerNode(parameters: IDataObject = {}): TestNode {
+export function triggerNode(parameters: INodeParameters = {}): TestNode {
 	return {
 		name: TRIGGER_NAME,
 		type: 'wpUserManagerTrigger',
@@ -26,6 +26,6 @@ export function triggerNode(parameters: IDataObject = {}): TestNode {
 	};
 }
 
-export function actionNode(parameters: IDataObject, continueOnFail = false): Omit<TestNode, 'name'> {
+export function actionNode(parameters: INodeParameters, continueOnFail = false): Omit<TestNode, 'name'> {
 	return { type: 'wpUserManager', parameters, continueOnFail };
 }

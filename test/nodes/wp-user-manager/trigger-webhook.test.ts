@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { RECENT_EVENT_LIMIT, rememberEvent } from '../../../nodes/WpUserManagerTrigger/recentEvents';
 import {
 	exampleEvents,
@@ -22,7 +24,7 @@ describe('WP User Manager Trigger: incoming events', () => {
 	let node: TestNode;
 
 	/** Activates `node` against the fake plugin, so the plugin holds the subscription's secret. */
-	async function activate(parameters: Record<string, unknown> = {}) {
+	async function activate(parameters: INodeParameters = {}) {
 		node = triggerNode(parameters);
 		harness = harnessFor(plugin);
 		await harness.runWebhookMethod(node, 'checkExists');
