@@ -179,7 +179,10 @@ export function mapInput(input: MapperInput, config: MapperConfig, catalog?: Fie
 
 	const email = requireEmail(user);
 	checkTagRules(user, config, catalog);
-	const fields = mapFields(input, config, catalog, decision.fullSync);
+	// Changed fields alone could create a half-empty contact: when a CRM is picked and WordPress has no
+	// contact id for it, the contact may not exist yet, so the update sends every association.
+	const fullSync = decision.fullSync || (config.crm !== undefined && contactId === undefined);
+	const fields = mapFields(input, config, catalog, fullSync);
 	const { tags, removedTags } = computeTags(config.tags, config.tagRules, user);
 	const json = { action: 'upsert', email } as SyncItem;
 	optional(json, 'previousEmail', input.previousEmail !== email ? input.previousEmail : undefined);
@@ -192,7 +195,7 @@ export function mapInput(input: MapperInput, config: MapperConfig, catalog?: Fie
 		wpUserId: user.id,
 		event: input.event,
 		status,
-		fullSync: decision.fullSync,
+		fullSync,
 	});
 	return { output: 'sync', json: optional(json, 'eventId', eventId) };
 }

@@ -81,6 +81,22 @@ describe('send only changed fields', () => {
 		expect(json(output[0])).toMatchObject([{ fields: { company: 'Acme Ltd' }, fullSync: false }]);
 	});
 
+	it('sends every association when a CRM is picked but WordPress has no contact id for it yet', async () => {
+		const harness = mapperHarness(undefined, { credentials: { wpumFluentCrmApi: { siteUrl: 'http://127.0.0.1:9', username: 'admin', applicationPassword: 'x' } } });
+		const rows = { association: ROWS.association.map(({ crmFieldKey, ...row }) => ({ ...row, crmField: crmFieldKey })) };
+		const linked = makeEvent('user.updated', makeUser({ crm: { fluentcrm: { contact_id: '77' } } }, { wpum_company: 'Acme Ltd' }), { changes: { fields: ['wpum_company'] } });
+		const unlinked = makeEvent('user.updated', makeUser({ id: 13, crm: {} }, { wpum_company: 'Acme Ltd' }), { changes: { fields: ['wpum_company'] } });
+		const { output, error } = await harness.runNode(
+			{ type: NODE, parameters: { ...params({}, { changedOnly: true }), crm: 'fluentcrm', associations: rows } },
+			[linked, unlinked],
+		);
+		expect(error).toBeUndefined();
+		expect(json(output[0]).map((i) => [i.wpUserId, i.fullSync, Object.keys(i.fields as IDataObject).length])).toEqual([
+			[12, false, 1],
+			[13, true, 7],
+		]);
+	});
+
 	it('sends every association when off', async () => {
 		const { output } = await run([update()], params());
 		expect(Object.keys(json(output[0])[0].fields as IDataObject)).toHaveLength(7);
