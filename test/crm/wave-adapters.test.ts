@@ -12,7 +12,7 @@ import { mailerlite } from '../../nodes/WpumCrm/adapters/mailerlite';
 import { mautic } from '../../nodes/WpumCrm/adapters/mautic';
 import { Harness } from '../harness';
 import type { FakeCrm } from './fakes/base';
-import type { BrevoFake } from './fakes/brevo';
+import { BREVO_KEY, type BrevoFake, brevoSpec } from './fakes/brevo';
 import type { KitFake } from './fakes/kit';
 import type { MailerLiteFake } from './fakes/mailerlite';
 import type { MauticFake } from './fakes/mautic';
@@ -54,6 +54,7 @@ describe('Brevo adapter', () => {
 		await run('addTags', [{ contactId, tags: ['VIP'] }]);
 		await run('removeTags', [{ contactId, tags: ['Members'] }]);
 		expect(state.fake.specViolations).toEqual([]);
+		expect(state.fake.responseViolations).toEqual([]);
 		expect(state.fake.findByEmail('jane.doe@example.org')).toMatchObject({ id: contactId, fields: { FIRSTNAME: 'Jane', COMPANY: 'Globex' } });
 		expect(state.fake.tagNamesOf('jane.doe@example.org')).toEqual(['VIP']);
 		const deleted = await run('delete', [{}], { lookupBy: 'contactId', lookupContactId: contactId, confirmDelete: true });
@@ -345,5 +346,43 @@ describe('Mautic adapter', () => {
 		expect(delay).toBeLessThanOrEqual(10000);
 		const body = { errors: [{ code: 400, message: 'email: A valid email is required.', details: {} }] };
 		expect(mautic.errorMessage!({ statusCode: 400, headers: {}, body })).toBe('email: A valid email is required.');
+	});
+});
+
+describe('Brevo fake', () => {
+	const { state, run } = useTarget<BrevoFake>(brevoTarget as CrmTarget<BrevoFake>);
+
+	it('answers only as the official spec documents (status and body), across every route the adapter uses', async () => {
+		state.fake.folders.clear();
+		await run('upsert', [{ email: 'jane@example.com', fields: { COMPANY: 'Acme' }, tags: ['Members'] }]);
+		await run('upsert', [{ email: 'jane@example.com', fields: { COMPANY: 'Globex' } }]);
+		await run('upsert', [{ email: 'bad@example', fields: {} }], {}, true);
+		await run('get', [{}], { lookupBy: 'email', lookupEmail: 'nobody@example.com' });
+		await run('addTags', [{ email: 'jane@example.com', tags: ['VIP'] }]);
+		await run('removeTags', [{ email: 'jane@example.com', tags: ['VIP'] }]);
+		await run('delete', [{}], { lookupBy: 'email', lookupEmail: 'jane@example.com', confirmDelete: true });
+		// What the credential test calls.
+		await (await fetch(`${state.fake.url}/v3/account`, { headers: { 'api-key': BREVO_KEY } })).arrayBuffer();
+		const routes = new Set(state.fake.requests.map((r) => `${r.method} ${r.path.replace(/\/\d+$|\/[^/]*(@|%40)[^/]*$/, '/{identifier}')}`));
+		expect([...routes].sort()).toEqual([
+			'DELETE /v3/contacts/{identifier}',
+			'GET /v3/account',
+			'GET /v3/contacts/attributes',
+			'GET /v3/contacts/folders',
+			'GET /v3/contacts/lists',
+			'GET /v3/contacts/{identifier}',
+			'POST /v3/contacts',
+			'POST /v3/contacts/folders',
+			'POST /v3/contacts/lists',
+			'PUT /v3/contacts/{identifier}',
+		]);
+		expect(state.fake.responseViolations).toEqual([]);
+	});
+
+	it('would notice an answer the spec does not document', () => {
+		expect(brevoSpec().checkResponse('GET', '/v3/contacts/lists', 200, { lists: [{ id: 'seven', name: 'x' }] }).errors.length).toBeGreaterThan(0);
+		expect(brevoSpec().checkResponse('POST', '/v3/contacts', 200, { id: 1 }).errors).toEqual([
+			{ path: '/', keyword: 'status', message: 'status 200 is not documented' },
+		]);
 	});
 });

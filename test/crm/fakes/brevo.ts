@@ -12,7 +12,7 @@
 import type { ServerResponse } from 'node:http';
 
 import type { RecordedRequest } from '../../support/http-server';
-import { asObject, type FakeContact, FakeCrm } from './base';
+import { asObject, type FakeContact, FakeCrm, type RouteHandler } from './base';
 import { OpenApiSpec } from './openapi';
 
 export const BREVO_KEY = 'xkeysib-test-0123456789abcdef';
@@ -26,7 +26,7 @@ const DEFAULT_ATTRIBUTES = [
 
 let sharedSpec: OpenApiSpec | undefined;
 /** Parsing the 25,000-line spec takes a second: once per test file. */
-function brevoSpec(): OpenApiSpec {
+export function brevoSpec(): OpenApiSpec {
 	sharedSpec ??= new OpenApiSpec('brevo/swagger_definition_v3.yml', '/v3');
 	return sharedSpec;
 }
@@ -35,6 +35,9 @@ export class BrevoFake extends FakeCrm {
 	protected readonly prefix = '/v3';
 	/** Bodies that broke the official spec: an adapter bug unless a test sent bad data on purpose. */
 	readonly specViolations: Array<{ method: string; path: string; errors: string[] }> = [];
+	/** Answers of this fake that the official spec does not document: a fake bug. */
+	readonly responseViolations: Array<{ method: string; path: string; status: number; errors: string[] }> = [];
+	private current?: RecordedRequest;
 	readonly folders = new Map<string, string>();
 	/** Folder of each list (by list id). */
 	readonly listFolders = new Map<string, string>();
@@ -51,6 +54,27 @@ export class BrevoFake extends FakeCrm {
 
 	protected authorize(req: RecordedRequest): boolean {
 		return req.headers['api-key'] === BREVO_KEY;
+	}
+
+	/** Every route's answer is checked against the responses the spec documents for it. */
+	protected route(method: string, path: string, handler: RouteHandler): void {
+		super.route(method, path, async (req, res, params) => {
+			this.current = req;
+			try {
+				await handler(req, res, params);
+			} finally {
+				this.current = undefined;
+			}
+		});
+	}
+
+	protected json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+		const req = this.current;
+		if (req) {
+			const { errors } = brevoSpec().checkResponse(req.method, req.path, status, body);
+			if (errors.length) this.responseViolations.push({ method: req.method, path: req.path, status, errors: errors.map((e) => e.message) });
+		}
+		super.json(res, status, body, headers);
 	}
 
 	protected unauthorized(res: ServerResponse): void {
@@ -152,7 +176,15 @@ export class BrevoFake extends FakeCrm {
 
 	protected routes(): void {
 		this.route('GET', '/account', (_req, res) => {
-			this.json(res, 200, { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', companyName: 'Example', plan: [] });
+			this.json(res, 200, {
+				email: 'owner@example.com',
+				firstName: 'Test',
+				lastName: 'Owner',
+				companyName: 'Example',
+				address: { street: '1 Main Street', city: 'Paris', zipCode: '75001', country: 'France' },
+				plan: [{ type: 'free', creditsType: 'sendLimit', credits: 300 }],
+				relay: { enabled: false, data: { userName: 'owner@example.com', relay: 'smtp-relay.brevo.com', port: 587 } },
+			});
 		});
 
 		this.route('GET', '/contacts/attributes', (_req, res) => {

@@ -14,6 +14,8 @@ interface Operation {
 	template: string;
 	pattern: RegExp;
 	schemaRef?: string;
+	/** JSON schema ref of each documented response, by status; null when it has no JSON body. */
+	responses: Record<string, string | null>;
 }
 
 export interface SpecCheck {
@@ -49,11 +51,54 @@ export class OpenApiSpec {
 				let schemaRef: string | undefined;
 				if (schema?.$ref) schemaRef = `spec${schema.$ref}`;
 				else if (schema) schemaRef = `spec#/paths/${template.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/requestBody/content/application~1json/schema`;
-				this.operations.push({ method: method.toUpperCase(), template, pattern: new RegExp(`^${source}$`), schemaRef });
+				const pointer = `spec#/paths/${template.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}`;
+				const responses: Record<string, string | null> = {};
+				for (const [status, declared] of Object.entries<Record<string, any>>(operation.responses ?? {})) {
+					// A response may itself be a reference to components.responses.
+					const shared = typeof declared.$ref === 'string' ? declared.$ref.replace(/^#\//, '').split('/') : undefined;
+					const answer = shared ? shared.reduce((node: any, key: string) => node?.[key], document) : declared;
+					const answerSchema = answer?.content?.['application/json']?.schema;
+					const base = shared ? `spec#/${shared.join('/')}` : `${pointer}/responses/${status}`;
+					if (!answerSchema) responses[status] = null;
+					else responses[status] = answerSchema.$ref ? `spec${answerSchema.$ref}` : `${base}/content/application~1json/schema`;
+				}
+				this.operations.push({ method: method.toUpperCase(), template, pattern: new RegExp(`^${source}$`), schemaRef, responses });
 			}
 		}
 		// Literal paths (`/contacts/lists`) must win over templates (`/contacts/{identifier}`).
 		this.operations.sort((a, b) => a.template.split('{').length - b.template.split('{').length);
+	}
+
+	private validator(ref: string): ValidateFunction {
+		let validate = this.compiled.get(ref);
+		if (!validate) {
+			validate = this.ajv.getSchema(ref);
+			if (!validate) throw new Error(`cannot resolve ${ref}`);
+			this.compiled.set(ref, validate);
+		}
+		return validate;
+	}
+
+	/** Validates a response (status and JSON body) against what the spec documents for the operation. */
+	checkResponse(method: string, path: string, status: number, body: unknown): SpecCheck {
+		const relative = path.startsWith(this.basePath) ? path.slice(this.basePath.length) : path;
+		const operation = this.operations.find((op) => op.method === method && op.pattern.test(relative));
+		if (!operation) return { errors: [{ path: relative, keyword: 'operation', message: `${method} ${relative} is not in the spec` }] };
+		if (!(String(status) in operation.responses)) {
+			return { template: operation.template, errors: [{ path: '/', keyword: 'status', message: `status ${status} is not documented` }] };
+		}
+		const ref = operation.responses[String(status)];
+		if (!ref) return { template: operation.template, errors: [] };
+		const validate = this.validator(ref);
+		if (validate(body)) return { template: operation.template, errors: [] };
+		return {
+			template: operation.template,
+			errors: (validate.errors ?? []).map((error) => ({
+				path: error.instancePath || '/',
+				keyword: error.keyword,
+				message: `${error.instancePath || 'body'} ${error.message ?? 'is invalid'}`,
+			})),
+		};
 	}
 
 	/** Validates a request body against the operation its method and path match. */
@@ -62,12 +107,7 @@ export class OpenApiSpec {
 		const operation = this.operations.find((op) => op.method === method && op.pattern.test(relative));
 		if (!operation) return { errors: [{ path: relative, keyword: 'operation', message: `${method} ${relative} is not in the spec` }] };
 		if (!operation.schemaRef) return { template: operation.template, errors: [] };
-		let validate = this.compiled.get(operation.schemaRef);
-		if (!validate) {
-			validate = this.ajv.getSchema(operation.schemaRef);
-			if (!validate) throw new Error(`cannot resolve ${operation.schemaRef}`);
-			this.compiled.set(operation.schemaRef, validate);
-		}
+		const validate = this.validator(operation.schemaRef);
 		if (validate(body)) return { template: operation.template, errors: [] };
 		return {
 			template: operation.template,
