@@ -45,7 +45,7 @@ async function findContact(ctx: CrmContext, by: { email?: string; contactId?: st
 	const response = await crmRequestOk(ctx, mautic, {
 		method: 'GET',
 		path: '/contacts',
-		qs: { search: `email:${by.email}`, limit: 10, minimal: true },
+		qs: { search: `email:${by.email}`, limit: 30 },
 	});
 	// The search command matches loosely; only the exact address counts.
 	const match = rowsOf((response.body as IDataObject).contacts).find((row) => sameEmail(emailOf(row), by.email));
