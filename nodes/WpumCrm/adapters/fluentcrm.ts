@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { crmRequest, crmRequestOk, crmApiError } from '../transport';
 import { cleanTagNames, findExisting, splitFields } from './helpers';
-import type { CrmAdapter, CrmContact, CrmContext, CrmField, CrmTag } from './types';
+import type { CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
 
 /** Contact columns FluentCRM keeps on the subscriber itself; everything else is a custom field. */
 const STANDARD_FIELDS: CrmField[] = [
@@ -26,18 +26,23 @@ function toContact(subscriber: IDataObject): CrmContact {
 	return { contactId: String(subscriber.id), email: String(subscriber.email ?? ''), contact: subscriber };
 }
 
+/** FluentCRM answers a missing contact on GET with 422 "Subscriber not found" (404 on PUT/DELETE). */
+function isNotFound(response: CrmResponse): boolean {
+	return response.statusCode === 404 || (response.statusCode === 422 && /not found/i.test(String((response.body as IDataObject)?.message ?? '')));
+}
+
 async function findContact(ctx: CrmContext, by: { email?: string; contactId?: string }): Promise<CrmContact | undefined> {
-	if (by.contactId) {
-		const response = await crmRequestOk(ctx, fluentcrm, { method: 'GET', path: `/subscribers/${encodeURIComponent(by.contactId)}` }, [404]);
-		const subscriber = (response.body as IDataObject)?.subscriber as IDataObject | undefined;
-		return response.statusCode === 404 || !subscriber ? undefined : toContact(subscriber);
-	}
-	if (!by.email) return undefined;
-	const response = await crmRequestOk(ctx, fluentcrm, { method: 'GET', path: '/subscribers', qs: { search: by.email, per_page: PAGE_SIZE } });
-	const page = ((response.body as IDataObject).subscribers ?? {}) as IDataObject;
-	const rows = (page.data ?? []) as IDataObject[];
-	const match = rows.find((row) => String(row.email).toLowerCase() === by.email!.toLowerCase());
-	return match ? toContact(match) : undefined;
+	if (!by.contactId && !by.email) return undefined;
+	// `/subscribers/0?get_by_email=` is FluentCRM's exact e-mail look-up (its `search` also matches names).
+	const response = await crmRequest(ctx, fluentcrm, {
+		method: 'GET',
+		path: `/subscribers/${by.contactId ? encodeURIComponent(by.contactId) : '0'}`,
+		qs: by.contactId ? undefined : { get_by_email: by.email },
+	});
+	if (isNotFound(response)) return undefined;
+	if (response.statusCode >= 300) throw crmApiError(ctx, fluentcrm, response);
+	const subscriber = (response.body as IDataObject)?.subscriber as IDataObject | undefined;
+	return subscriber ? toContact(subscriber) : undefined;
 }
 
 async function tagIdsByName(ctx: CrmContext, names: string[], createMissing: boolean): Promise<number[]> {
@@ -83,10 +88,11 @@ export const fluentcrm: CrmAdapter = {
 		const body: IDataObject = { ...standard, email: contact.email };
 		if (Object.keys(custom).length) body.custom_values = custom;
 		const tagIds = await tagIdsByName(ctx, cleanTagNames(contact.tags), true);
-		if (tagIds.length) body.tags = tagIds;
 
 		const existing = await findExisting(contact, (by) => findContact(ctx, by));
 		if (existing) {
+			// PUT attaches tags with `attach_tags` (it ignores `tags`) and never touches the status unless mapped.
+			if (tagIds.length) body.attach_tags = tagIds;
 			await crmRequestOk(ctx, fluentcrm, { method: 'PUT', path: `/subscribers/${existing.contactId}`, body });
 			return { contactId: existing.contactId, action: 'updated', email: contact.email };
 		}
@@ -94,7 +100,7 @@ export const fluentcrm: CrmAdapter = {
 		const response = await crmRequestOk(ctx, fluentcrm, {
 			method: 'POST',
 			path: '/subscribers',
-			body: { status: 'subscribed', ...body, __force_update: 'yes' },
+			body: { status: 'subscribed', ...body, ...(tagIds.length ? { tags: tagIds } : {}), __force_update: 'yes' },
 		});
 		const result = response.body as IDataObject;
 		const subscriber = (result.contact ?? result.subscriber) as IDataObject;
@@ -108,7 +114,7 @@ export const fluentcrm: CrmAdapter = {
 	async addTags(ctx, contactId, tags) {
 		const ids = await tagIdsByName(ctx, cleanTagNames(tags), true);
 		if (!ids.length) return;
-		await crmRequestOk(ctx, fluentcrm, { method: 'PUT', path: `/subscribers/${contactId}`, body: { tags: ids } });
+		await crmRequestOk(ctx, fluentcrm, { method: 'PUT', path: `/subscribers/${contactId}`, body: { attach_tags: ids } });
 	},
 
 	async removeTags(ctx, contactId, tags) {

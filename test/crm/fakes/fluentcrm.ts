@@ -2,8 +2,10 @@
  * FluentCRM REST API v2 (https://developers.fluentcrm.com/rest-api/), as far as the adapter uses it:
  * WordPress application-password Basic auth, `POST /subscribers` that refuses an existing e-mail
  * unless `__force_update: "yes"`, `status` required on create, `tags` as ids (or names of ≥3 chars,
- * created), `detach_tags`, Laravel-style pagination (`per_page` default 10), and 422 validation errors
- * keyed by field. FluentCRM itself has no rate limit; the host's (e.g. a WAF) is a 429 with Retry-After.
+ * created) on create, `attach_tags`/`detach_tags` on update (where `tags` is ignored), a missing contact
+ * as 422 "Subscriber not found" on GET (404 on PUT/DELETE), `GET /subscribers/0?get_by_email=`,
+ * Laravel-style pagination (`per_page` default 10), and 422 validation errors keyed by field.
+ * Checked against FluentCRM 2.9.84's SubscriberController and TagsController. FluentCRM itself has no rate limit; the host's (e.g. a WAF) is a 429 with Retry-After.
  */
 import type { ServerResponse } from 'node:http';
 
@@ -56,13 +58,13 @@ export class FluentCrmFake extends FakeCrm {
 		return Object.keys(errors).length ? errors : undefined;
 	}
 
-	private apply(contact: FakeContact, body: Record<string, unknown>): void {
+	private apply(contact: FakeContact, body: Record<string, unknown>, creating: boolean): void {
 		for (const key of [...STANDARD, 'status']) if (body[key] !== undefined) contact.fields[key] = body[key];
 		const known = new Set(this.fields.map((field) => field.key));
 		for (const [key, value] of Object.entries(asObject(body.custom_values))) {
 			if (known.has(key)) contact.fields[key] = value; // FluentCRM ignores unknown custom keys
 		}
-		for (const ref of (body.tags as unknown[] | undefined) ?? []) {
+		for (const ref of ((creating ? body.tags : body.attach_tags) as unknown[] | undefined) ?? []) {
 			const tag = this.tags.get(String(ref)) ?? (typeof ref === 'string' && ref.length >= 3 && !/^\d+$/.test(ref) ? this.tagByName(ref, true) : undefined);
 			if (tag) contact.tags.add(tag.name);
 		}
@@ -93,9 +95,10 @@ export class FluentCrmFake extends FakeCrm {
 			this.json(res, 200, { subscribers: this.paginate(req, rows) });
 		});
 
-		this.route('GET', '/subscribers/:id', (_req, res, { id }) => {
-			const contact = this.contacts.get(id);
-			if (!contact) return this.json(res, 404, { message: 'Subscriber not found' });
+		this.route('GET', '/subscribers/:id', (req, res, { id }) => {
+			const byEmail = req.query.get('get_by_email');
+			const contact = id !== '0' ? this.contacts.get(id) : byEmail ? this.findByEmail(byEmail) : undefined;
+			if (!contact) return this.json(res, 422, { message: 'Subscriber not found' });
 			this.json(res, 200, { subscriber: this.subscriber(contact) });
 		});
 
@@ -108,7 +111,7 @@ export class FluentCrmFake extends FakeCrm {
 				return this.json(res, 422, { email: { unique: 'Provided email already assigned to another subscriber.' } });
 			}
 			const contact = existing ?? this.createContact(String(body.email));
-			this.apply(contact, body);
+			this.apply(contact, body, true);
 			this.json(res, 200, {
 				message: existing ? 'Subscriber has been updated' : 'Subscriber has been added',
 				contact: this.subscriber(contact),
@@ -118,8 +121,8 @@ export class FluentCrmFake extends FakeCrm {
 
 		this.route('PUT', '/subscribers/:id', (req, res, { id }) => {
 			const contact = this.contacts.get(id);
-			if (!contact) return this.json(res, 404, { message: 'Subscriber not found' });
-			const body = asObject(req.body);
+			if (!contact) return this.json(res, 404, { message: 'No query results for model [FluentCrm\\App\\Models\\Subscriber] ' + id });
+			const body = asObject(asObject(req.body).subscriber ?? req.body);
 			const errors = this.invalid(body, false);
 			if (errors) return this.json(res, 422, errors);
 			if (typeof body.email === 'string') {
@@ -129,8 +132,8 @@ export class FluentCrmFake extends FakeCrm {
 				}
 				contact.email = body.email;
 			}
-			this.apply(contact, body);
-			this.json(res, 200, { message: 'Subscriber successfully updated', subscriber: this.subscriber(contact) });
+			this.apply(contact, body, false);
+			this.json(res, 200, { message: 'Subscriber successfully updated', contact: this.subscriber(contact), isDirty: true });
 		});
 
 		this.route('DELETE', '/subscribers/:id', (_req, res, { id }) => {
@@ -148,7 +151,8 @@ export class FluentCrmFake extends FakeCrm {
 			if (!title) return this.json(res, 422, { title: { required: 'Title is required' } });
 			if (this.tagByName(title, false)) return this.json(res, 422, { title: { unique: 'The tag already exists' } });
 			const tag = this.tagByName(title, true)!;
-			this.json(res, 200, { lists: { id: Number(tag.id), title: tag.name, slug: tag.name.toLowerCase() }, message: 'Tag has been created' });
+			const record = { id: Number(tag.id), title: tag.name, slug: tag.name.toLowerCase() };
+			this.json(res, 200, { lists: record, item: record, message: 'Successfully saved the tag.' });
 		});
 
 		this.route('GET', '/custom-fields/contacts', (_req, res) => {
