@@ -39,7 +39,7 @@ export const assertValidEvent = (event: unknown) => check(validateEventSchema, e
 
 /** Real payloads the plugin produced, dropped into contract/examples/ by the plugin's tests. */
 export function loadContractExamples(): Array<{ file: string; json: Json }> {
-	const dir = join(CONTRACT_DIR, 'examples');
+	const dir = process.env.WPUM_CONTRACT_EXAMPLES_DIR ?? join(CONTRACT_DIR, 'examples');
 	if (!existsSync(dir)) return [];
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
@@ -52,6 +52,14 @@ export function exampleEvents(): Array<{ file: string; event: Json }> {
 	return loadContractExamples()
 		.map(({ file, json }) => ({ file, event: (json.event_id ? json : json.body) as Json }))
 		.filter(({ event }) => event && typeof event === 'object' && typeof event.event_id === 'string');
+}
+
+/** Users among the plugin's examples: whole user objects, and the `user` of every example event. */
+export function exampleUsers(): Array<{ file: string; user: Json }> {
+	const users = loadContractExamples()
+		.filter(({ json }) => typeof json.login === 'string' && typeof json.fields === 'object')
+		.map(({ file, json }) => ({ file, user: json }));
+	return [...users, ...exampleEvents().map(({ file, event }) => ({ file, user: event.user as Json }))];
 }
 
 export function makeUser(id: number, overrides: Json = {}): Json {

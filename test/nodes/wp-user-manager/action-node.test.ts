@@ -1,5 +1,5 @@
 import { WpUserManager } from '../../../nodes/WpUserManager/WpUserManager.node';
-import { ADMIN, makeDelivery, makeUser, startFakeWpumPlugin, SUBSCRIBER, type FakeWpumPlugin } from '../../support/fake-wpum-plugin';
+import { ADMIN, exampleUsers, makeDelivery, makeUser, startFakeWpumPlugin, SUBSCRIBER, type FakeWpumPlugin } from '../../support/fake-wpum-plugin';
 import { actionNode, harnessFor } from './helpers';
 
 describe('WP User Manager node', () => {
@@ -246,6 +246,20 @@ describe('WP User Manager node', () => {
 			expect((await harness.loadOptions(node, 'getRoles')).map((o) => o.value)).toEqual(['administrator', 'subscriber', 'customer']);
 			expect((await harness.loadOptions({ name: 'T', type: 'wpUserManagerTrigger' }, 'getForms')).length).toBe(2);
 		});
+	});
+
+	const examples = exampleUsers();
+	(examples.length ? it : it.skip)(`User › Get returns every example user the plugin produced (contract/examples: ${examples.length})`, async () => {
+		for (const { file, user } of examples) {
+			const site = await startFakeWpumPlugin({ users: [user] });
+			try {
+				const { output, error } = await harnessFor(site).runNode(actionNode({ resource: 'user', operation: 'get', userId: String(user.id) }));
+				expect({ file, error }).toEqual({ file, error: undefined });
+				expect(output[0][0].json).toEqual(user);
+			} finally {
+				await site.close();
+			}
+		}
 	});
 
 	it('is usable as an AI agent tool', () => {
