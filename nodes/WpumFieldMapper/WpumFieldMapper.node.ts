@@ -86,7 +86,7 @@ export class WpumFieldMapper implements INodeType {
 				else if (result.output === 'removed') removed.push({ json: result.json, pairedItem });
 			} catch (error) {
 				const userId = input?.user.id;
-				const who = userId !== undefined ? `User ${userId}` : `Item ${i}`;
+				const who = userId !== undefined ? `User ${userId}` : `Item ${i + 1}`;
 				const fix = error instanceof MappingError ? error.fix : undefined;
 				const message = `${who}: ${(error as Error).message}`;
 				if (!this.continueOnFail()) {

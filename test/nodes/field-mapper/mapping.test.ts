@@ -253,7 +253,7 @@ describe('errors', () => {
 	it('an item that is not a WPUM payload', async () => {
 		const { output } = await run([makeUser(), { name: 'not a user' }], params(), true);
 		expect(json(output[0])[1]).toEqual({
-			error: 'Item 1: This item is not a WP User Manager user or event',
+			error: 'Item 2: This item is not a WP User Manager user or event',
 			fix: expect.stringMatching(/WP User Manager Trigger/),
 		});
 		expect(paired(output[0])).toEqual([{ item: 0 }, { item: 1 }]);
