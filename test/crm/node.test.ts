@@ -28,7 +28,7 @@ describe('WPUM CRM Sync node', () => {
 		const { description } = new WpumCrm();
 		expect(description.name).toBe('wpumCrm');
 		expect(description.usableAsTool).toBe(true);
-		expect(description.subtitle).toBe('={{$parameter["operation"] + " · " + $parameter["crm"]}}');
+		expect(description.subtitle).toMatch(/^=\{\{.*\$parameter\["operation"\].*" · ".*\$parameter\["crm"\].*\}\}$/);
 		const crm = description.properties.find((p) => p.name === 'crm')!;
 		expect(crm.options?.map((o) => (o as { value: string }).value)).toEqual(crmAdapters.map((a) => a.slug));
 		for (const adapter of crmAdapters) {
@@ -39,6 +39,16 @@ describe('WPUM CRM Sync node', () => {
 				expect(shown.map((p) => p.displayOptions?.show?.crm)).toEqual([[adapter.slug]]);
 			}
 		}
+	});
+
+	it('shows what it does in the subtitle, e.g. "Create or update · FluentCRM"', async () => {
+		const { Workflow } = await import('n8n-workflow');
+		const node = new WpumCrm();
+		const nodeTypes = { getByName: () => node, getByNameAndVersion: () => node, getKnownTypes: () => ({}) };
+		const workflowNode = { id: '1', name: 'CRM', type: 'wpumCrm', typeVersion: 1, position: [0, 0] as [number, number], parameters: { crm: 'fluentcrm', operation: 'upsert' } };
+		const workflow = new Workflow({ nodes: [workflowNode], connections: {}, active: false, nodeTypes: nodeTypes as never });
+		const text = workflow.expression.getSimpleParameterValue(workflowNode, node.description.subtitle!, 'internal', {});
+		expect(text).toBe('Create or update · FluentCRM');
 	});
 
 	it('upserts from "Define Below" parameters with fields picked from the CRM and comma-separated tags', async () => {
