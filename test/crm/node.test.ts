@@ -134,6 +134,23 @@ describe('WPUM CRM Sync node', () => {
 		expect(JSON.stringify(denied.output)).not.toContain(Buffer.from(`${FLUENTCRM_USER}:wrong-password`).toString('base64'));
 	});
 
+	it("deletes the mapper's Removed items by their contact id, else by e-mail", async () => {
+		const h = harness();
+		const created = await h.runNode({ type: 'wpumCrm', parameters: upsert }, [
+			{ email: 'a@example.com', fields: {} },
+			{ email: 'b@example.com', fields: {} },
+		]);
+		const idA = created.output[0][0].json.contactId;
+		const { output } = await h.runNode({ type: 'wpumCrm', parameters: { crm: 'fluentcrm', operation: 'delete', inputSource: 'mapper', confirmDelete: true } }, [
+			{ action: 'remove', email: 'a-old@example.com', contactId: idA, crm: 'fluentcrm', wpUserId: 1 },
+			{ action: 'remove', email: 'b@example.com', wpUserId: 2 },
+			{ action: 'remove', email: 'nobody@example.com', wpUserId: 3 },
+		]);
+		expect(output[0].map((i) => i.json.deleted)).toEqual([true, true, false]);
+		expect(output[0][0].json.contactId).toBe(idA);
+		expect(fake.contactCount()).toBe(0);
+	});
+
 	it('lists tags for dropdowns, paging to the end', async () => {
 		const h = harness();
 		await h.runNode({ type: 'wpumCrm', parameters: upsert }, [

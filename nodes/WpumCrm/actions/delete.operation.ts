@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CrmAdapter } from '../adapters/types';
 import { failedItem } from './failure';
+import { readLookup } from './input';
 
 /** Delete a contact, only when the user switched on "Confirm Delete". */
 export async function deleteContact(this: IExecuteFunctions, adapter: CrmAdapter): Promise<INodeExecutionData[]> {
@@ -16,24 +17,18 @@ export async function deleteContact(this: IExecuteFunctions, adapter: CrmAdapter
 					description: 'Turn on "Confirm Delete" to allow this node to delete contacts. Deleted contacts cannot be restored.',
 				});
 			}
-			const lookupBy = this.getNodeParameter('lookupBy', itemIndex, 'email') as 'email' | 'contactId';
-			const value = String(this.getNodeParameter(lookupBy === 'email' ? 'lookupEmail' : 'lookupContactId', itemIndex, '')).trim();
-			if (!value) {
-				throw new NodeOperationError(this.getNode(), `Item ${itemIndex + 1}: fill in the ${lookupBy === 'email' ? 'e-mail' : 'contact ID'} of the contact to delete`, { itemIndex });
-			}
-			let contactId = value;
-			let email: string | null = null;
-			if (lookupBy === 'email') {
-				const found = await adapter.getContact(this, { email: value });
-				email = value;
+			const by = readLookup(this, adapter, items[itemIndex], itemIndex);
+			let contactId = by.contactId;
+			if (!contactId) {
+				const found = await adapter.getContact(this, { email: by.email });
 				if (!found) {
-					out.push({ json: { crm: adapter.slug, deleted: false, contactId: null, email, reason: 'not found' }, pairedItem: { item: itemIndex } });
+					out.push({ json: { crm: adapter.slug, deleted: false, contactId: null, email: by.email ?? null, reason: 'not found' }, pairedItem: { item: itemIndex } });
 					continue;
 				}
 				contactId = found.contactId;
 			}
 			await adapter.deleteContact(this, contactId);
-			out.push({ json: { crm: adapter.slug, deleted: true, contactId, email }, pairedItem: { item: itemIndex } });
+			out.push({ json: { crm: adapter.slug, deleted: true, contactId, email: by.email ?? null }, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			out.push(failedItem(this, error, itemIndex));
 		}

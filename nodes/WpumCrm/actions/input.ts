@@ -102,3 +102,34 @@ export function assertKnownFields(
 		},
 	);
 }
+
+/**
+ * Which contact a Get/Delete item means: from the mapper's item (its contact id for this CRM, else its
+ * e-mail) or from the "Find Contact By" parameters.
+ */
+export function readLookup(
+	ctx: IExecuteFunctions,
+	adapter: CrmAdapter,
+	item: INodeExecutionData,
+	itemIndex: number,
+): { contactId?: string; email?: string } {
+	const source = ctx.getNodeParameter('inputSource', itemIndex, 'define') as InputSource;
+	if (source === 'mapper') {
+		const json = item.json;
+		const contactId = json.crm === undefined || json.crm === adapter.slug ? optionalString(json.contactId) : undefined;
+		const email = optionalString(json.email);
+		if (!contactId && !email) {
+			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1} has neither a contact ID nor an e-mail`, {
+				itemIndex,
+				description: 'Connect the WPUM Field Mapper (its items carry both), or set "Input" to "Define Below".',
+			});
+		}
+		return contactId ? { contactId, email } : { email };
+	}
+	const lookupBy = ctx.getNodeParameter('lookupBy', itemIndex, 'email') as 'email' | 'contactId';
+	const value = optionalString(ctx.getNodeParameter(lookupBy === 'email' ? 'lookupEmail' : 'lookupContactId', itemIndex, ''));
+	if (!value) {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: fill in the ${lookupBy === 'email' ? 'e-mail' : 'contact ID'} of the contact`, { itemIndex });
+	}
+	return lookupBy === 'email' ? { email: value } : { contactId: value };
+}

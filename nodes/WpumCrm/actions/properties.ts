@@ -123,7 +123,25 @@ export const contactProperties: INodeProperties[] = [
 	},
 ];
 
+const lookupDefineBelow = { show: { operation: ['get', 'delete'], inputSource: ['define'] } };
+
 export const lookupProperties: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'inputSource',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { operation: ['get', 'delete'] } },
+		options: [
+			{
+				name: 'From Field Mapper',
+				value: 'mapper',
+				description: "Use each item's contact ID (for this CRM) or else its e-mail, e.g. the mapper's Removed output",
+			},
+			{ name: 'Define Below', value: 'define', description: 'Fill in the e-mail or contact ID here' },
+		],
+		default: 'define',
+	},
 	{
 		displayName: 'Confirm Delete',
 		name: 'confirmDelete',
@@ -136,7 +154,7 @@ export const lookupProperties: INodeProperties[] = [
 		displayName: 'Find Contact By',
 		name: 'lookupBy',
 		type: 'options',
-		displayOptions: { show: { operation: ['get', 'delete'] } },
+		displayOptions: lookupDefineBelow,
 		options: [
 			{ name: 'Email', value: 'email' },
 			{ name: 'Contact ID', value: 'contactId' },
@@ -150,7 +168,7 @@ export const lookupProperties: INodeProperties[] = [
 		placeholder: 'name@email.com',
 		default: '',
 		required: true,
-		displayOptions: { show: { operation: ['get', 'delete'], lookupBy: ['email'] } },
+		displayOptions: { show: { ...lookupDefineBelow.show, lookupBy: ['email'] } },
 	},
 	{
 		displayName: 'Contact ID',
@@ -158,7 +176,7 @@ export const lookupProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { operation: ['get', 'delete'], lookupBy: ['contactId'] } },
+		displayOptions: { show: { ...lookupDefineBelow.show, lookupBy: ['contactId'] } },
 	},
 ];
 
