@@ -69,4 +69,14 @@ describe('HubSpot adapter specifics', () => {
 		expect(String(output[0][1].json.error)).toMatch(/Email address broken@example is invalid/);
 		expect(fake.contactCount()).toBe(2);
 	});
+
+	it('stops at once on the daily limit instead of waiting it out', async () => {
+		fake.dailyLimitReached = true;
+		fake.throttleNext(1);
+		const { error } = await harness().runNode({ type: 'wpumCrm', parameters: { ...upsert, options: { maxRateLimitWait: 300 } } }, [
+			{ email: 'a@example.com', fields: {} },
+		]);
+		expect(error?.message).toMatch(/HubSpot is still rate-limiting/);
+		expect(fake.requests).toHaveLength(1);
+	});
 });

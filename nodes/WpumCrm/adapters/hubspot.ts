@@ -140,6 +140,16 @@ export const hubspot: CrmAdapter = {
 
 	baseUrl: (credentials) => String(credentials.baseUrl || 'https://api.hubapi.com').replace(/\/+$/, ''),
 
+	/**
+	 * HubSpot sends no Retry-After. Its 10-second window passes quickly (backoff is right), but the
+	 * daily limit lasts until midnight in the account's time zone: report a day so the run stops
+	 * waiting at once with the rate-limit message instead of burning its wait budget.
+	 */
+	resetDelayMs(response) {
+		const policy = String(((response.body ?? {}) as IDataObject).policyName ?? '');
+		return response.statusCode === 429 && policy === 'DAILY' ? 24 * 60 * 60 * 1000 : undefined;
+	},
+
 	async upsert(ctx, contact) {
 		const tags = cleanTagNames(contact.tags);
 		await ensureTagOptions(ctx, tags);

@@ -69,7 +69,13 @@ export class HubSpotFake extends FakeCrm {
 		});
 	}
 
+	/** Answer throttles as the daily limit (policy DAILY) instead of the 10-second one. */
+	dailyLimitReached = false;
+
 	protected throttled(res: ServerResponse): void {
+		if (this.dailyLimitReached) {
+			return this.json(res, 429, { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: 'c0ffee00', policyName: 'DAILY' }, { 'x-hubspot-ratelimit-daily': '250000', 'x-hubspot-ratelimit-daily-remaining': '0' });
+		}
 		this.json(
 			res,
 			429,
