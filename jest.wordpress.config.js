@@ -10,5 +10,6 @@ module.exports = {
 	globalSetup: '<rootDir>/test/wordpress/global-setup.ts',
 	globalTeardown: '<rootDir>/test/wordpress/global-teardown.ts',
 	setupFilesAfterEnv: [],
-	testTimeout: 60000,
+	// Each request boots WordPress in WebAssembly (0.3–1.5 s); scenario tests make dozens.
+	testTimeout: 240000,
 };

@@ -60,6 +60,7 @@ export default async function globalSetup() {
 			'server',
 			`--port=${port}`,
 			'--php=8.2',
+			'--workers=2',
 			'--wordpress-install-mode=install-from-existing-files',
 			'--mount-dir-before-install',
 			path.join(siteDir, 'wordpress'),
