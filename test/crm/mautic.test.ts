@@ -34,13 +34,15 @@ describe('Mautic adapter', () => {
 		expect(state.fake.contactCount()).toBe(3);
 	});
 
-	it('matches the exact e-mail although Mautic\'s search also returns longer addresses', async () => {
+	it('looks up the exact e-mail, never a longer address that starts the same', async () => {
 		await run('upsert', [{ email: 'jane@example.com.au', fields: {} }]);
 		const missing = await run('get', [{}], { lookupBy: 'email', lookupEmail: 'jane@example.com' });
 		expect(missing.items[0]).toMatchObject({ found: false });
 		const moved = await run('upsert', [{ email: 'jane@new.example', previousEmail: 'jane@example.com', fields: {} }]);
 		expect(moved.items[0]).toMatchObject({ action: 'created' });
 		expect(state.fake.findByEmail('jane@example.com.au')).toBeDefined();
+		const lookups = state.fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/contacts');
+		expect(lookups.every((r) => r.query.get('where[0][expr]') === 'eq' && r.query.get('where[0][col]') === 'email')).toBe(true);
 	});
 
 	it('clears a field the mapper sends empty ("Send Empty to Clear") with overwriteWithBlank', async () => {

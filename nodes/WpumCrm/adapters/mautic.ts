@@ -42,12 +42,12 @@ async function findContact(ctx: CrmContext, by: { email?: string; contactId?: st
 		return toContact((response.body as IDataObject).contact as IDataObject);
 	}
 	if (!by.email) return undefined;
+	// A `where … eq` filter matches the address exactly (the `email:` search command would match longer ones).
 	const response = await crmRequestOk(ctx, mautic, {
 		method: 'GET',
 		path: '/contacts',
-		qs: { search: `email:${by.email}`, limit: 30 },
+		qs: { 'where[0][col]': 'email', 'where[0][expr]': 'eq', 'where[0][val]': by.email, limit: 30 },
 	});
-	// The search command matches loosely; only the exact address counts.
 	const match = rowsOf((response.body as IDataObject).contacts).find((row) => sameEmail(emailOf(row), by.email));
 	return match ? toContact(match) : undefined;
 }

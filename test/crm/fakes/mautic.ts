@@ -4,8 +4,9 @@
  * `POST /contacts/new` merges into the contact with the same e-mail (201 when created, 200 when it
  * updated one); `PATCH /contacts/{id}/edit` (404 when missing; PUT would blank other fields);
  * `tags: ["a", "-b"]` adds a tag by name (created when missing) and a leading minus removes it;
- * unknown field aliases are ignored; contact lists are objects keyed by id (`[]` when empty, as PHP
- * serialises an empty array); lists page with `start`/`limit` (default 30) and a `total`;
+ * unknown field aliases are ignored; contact lists are objects keyed by id (`{}` when empty); the
+ * `email:` search command matches prefixes, a `where[0][expr]=eq` filter exactly; blank values are
+ * skipped unless `overwriteWithBlank`; lists page with `start`/`limit` (default 30) and a `total`;
  * `POST /contacts/batch/new` takes up to 200 contacts and answers `contacts`, `statusCodes` and
  * `errors` keyed by position. Mautic has no limit of its own; its optional API rate limiter answers
  * 429 with `X-RateLimit-Limit/-Remaining/-Reset` (Unix time), no Retry-After.
@@ -140,12 +141,17 @@ export class MauticFake extends FakeCrm {
 
 		this.route('GET', '/contacts', (req, res) => {
 			const search = req.query.get('search') ?? '';
-			const email = search.startsWith('email:') ? search.slice(6).replace(/^"|"$/g, '').toLowerCase() : undefined;
-			// The search command matches with LIKE, so a prefix finds longer addresses too.
-			const matches = [...this.contacts.values()].filter((c) => email === undefined || c.email.toLowerCase().startsWith(email));
+			const prefix = search.startsWith('email:') ? search.slice(6).replace(/^"|"$/g, '').toLowerCase() : undefined;
+			const where = req.query.get('where[0][col]') === 'email' && req.query.get('where[0][expr]') === 'eq' ? req.query.get('where[0][val]') : null;
+			const matches = [...this.contacts.values()].filter((c) => {
+				// The `email:` search command matches with LIKE, so a prefix finds longer addresses too.
+				if (prefix !== undefined && !c.email.toLowerCase().startsWith(prefix)) return false;
+				// A `where … eq` filter is exact (case-insensitive, as MySQL compares).
+				return where === null || c.email.toLowerCase() === where.toLowerCase();
+			});
 			const page = this.listPage(req, matches);
-			const contacts = page.length ? Object.fromEntries(page.map((c) => [c.id, this.contactJson(c)])) : [];
-			this.json(res, 200, { total: String(matches.length), contacts });
+			// Keyed by id; an empty result is still a JSON object (`{"total":"0","contacts":{}}`).
+			this.json(res, 200, { total: String(matches.length), contacts: Object.fromEntries(page.map((c) => [c.id, this.contactJson(c)])) });
 		});
 
 		this.route('GET', '/contacts/:id', (_req, res, { id }) => {
