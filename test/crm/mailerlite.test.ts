@@ -48,6 +48,18 @@ describe('MailerLite adapter', () => {
 		expect(state.fake.tagNamesOf('bob@example.com')).toEqual(['Beta', 'Seed']);
 	});
 
+	it('waits out the import limit on batches of upserts and loses no contact', async () => {
+		state.fake.importLimit = { max: 2, windowMs: 1000 };
+		state.fake.enforceRateLimit = true;
+		const input = emails(150).map((email) => ({ email, fields: {} }));
+		const { items, error } = await run('upsert', input);
+		expect(error).toBeUndefined();
+		expect(state.fake.sent.throttled).toBeGreaterThan(0);
+		expect(state.fake.batchSizes).toEqual([50, 50, 50]);
+		expect(items.filter((item) => item.action === 'created')).toHaveLength(150);
+		expect(state.fake.contactCount()).toBe(150);
+	});
+
 	it('does not create a group just to remove it', async () => {
 		const created = await run('upsert', [{ email: 'jane@example.com', fields: {}, tags: ['Members'] }]);
 		const { error } = await run('removeTags', [{ contactId: created.items[0].contactId, tags: ['Never Existed'] }]);

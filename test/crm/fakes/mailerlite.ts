@@ -6,7 +6,9 @@
  * (`POST`/`DELETE /subscribers/{id}/groups/{group}`); Laravel-style paging (`limit` default 25,
  * `page`, `meta.last_page`); 422 `{message, errors: {field: [..]}}`; `POST /batch` runs up to 50
  * requests (paths starting `api/`) and answers each with `{code, body}` in order. Rate limit: 120
- * requests/min, answered with 429, `Retry-After` and `X-RateLimit-*` headers.
+ * requests/min, answered with 429, `Retry-After` and `X-RateLimit-*` headers; a batch made only of
+ * subscriber upserts is an import, limited to 5 a minute (429 "You're being rate limited on import
+ * creation.").
  */
 import type { ServerResponse } from 'node:http';
 
@@ -35,6 +37,12 @@ export class MailerLiteFake extends FakeCrm {
 	private readonly operations: Array<{ method: string; pattern: RegExp; names: string[]; run: Operation }> = [];
 	/** Sizes of the batches received, for assertions. */
 	readonly batchSizes: number[] = [];
+	/**
+	 * MailerLite runs a batch made only of subscriber upserts as an import, limited separately (5 a
+	 * minute); enforced when `enforceRateLimit` is on.
+	 */
+	importLimit = { max: 5, windowMs: 60_000 };
+	private readonly recentImports: number[] = [];
 
 	constructor() {
 		super();
@@ -151,6 +159,15 @@ export class MailerLiteFake extends FakeCrm {
 		});
 	}
 
+	private importThrottled(): boolean {
+		if (!this.enforceRateLimit) return false;
+		const now = Date.now();
+		while (this.recentImports.length && this.recentImports[0] <= now - this.importLimit.windowMs) this.recentImports.shift();
+		if (this.recentImports.length >= this.importLimit.max) return true;
+		this.recentImports.push(now);
+		return false;
+	}
+
 	private runBatchRequest(request: Record<string, unknown>): { code: number; body: unknown } {
 		const method = String(request.method ?? '').toUpperCase();
 		const rawPath = String(request.path ?? '');
@@ -249,6 +266,11 @@ export class MailerLiteFake extends FakeCrm {
 					message: `The requests may not have more than ${BATCH_LIMIT} items.`,
 					errors: { requests: [`The requests may not have more than ${BATCH_LIMIT} items.`] },
 				});
+			}
+			const isImport = requests.every((r) => String(asObject(r).method).toUpperCase() === 'POST' && asObject(r).path === 'api/subscribers');
+			if (isImport && this.importThrottled()) {
+				this.sent.throttled++;
+				return this.json(res, 429, { message: "You're being rate limited on import creation." });
 			}
 			this.batchSizes.push(requests.length);
 			const responses = requests.map((request) => this.runBatchRequest(asObject(request)));
