@@ -40,6 +40,16 @@ describe('MailerLite adapter', () => {
 		expect(state.fake.contactCount()).toBe(3);
 	});
 
+	it('sends an entry that failed inside the batch again on its own', async () => {
+		state.fake.failBatchEntries = [1];
+		const { items, error } = await run('upsert', emails(3).map((email) => ({ email, fields: { membership: 'Gold' } })));
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.action)).toEqual(['created', 'created', 'created']);
+		expect(state.fake.contactCount()).toBe(3);
+		expect(state.fake.findByEmail('user2@example.com')?.fields.membership).toBe('Gold');
+		expect(state.fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/subscribers')).toHaveLength(1);
+	});
+
 	it('adds every subscriber to the groups chosen in "Add to Group Names or IDs"', async () => {
 		await run('upsert', [{ email: 'jane@example.com', fields: {}, tags: ['Seed'] }]);
 		const seed = [...state.fake.tags.values()][0];

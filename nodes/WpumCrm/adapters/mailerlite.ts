@@ -132,8 +132,9 @@ export const mailerlite: CrmAdapter = {
 
 	/**
 	 * Upserts up to 50 contacts through `POST /batch`: contacts with a stored id as `PUT`, the others as
-	 * `POST` upserts by e-mail. A contact whose stored id is gone, or that only has a previous e-mail,
-	 * goes through the one-by-one path so an e-mail change never creates a second subscriber.
+	 * `POST` upserts by e-mail. A contact whose stored id is gone, that only has a previous e-mail, or
+	 * whose entry was throttled or failed on the server, goes through the one-by-one path afterwards, so
+	 * an e-mail change never creates a second subscriber and no contact is dropped.
 	 */
 	async upsertBatch(ctx, contacts) {
 		const names = cleanTagNames(contacts.flatMap((contact) => contact.tags ?? []));
@@ -164,6 +165,8 @@ export const mailerlite: CrmAdapter = {
 					staleIds.add(index); // the stored id no longer exists: retried by e-mail below
 					return;
 				}
+				// A throttled or failed entry inside the batch is sent again on its own (with the transport's retries) below.
+				if (code === 429 || code >= 500 || !answer) return;
 				if (code >= 200 && code < 300) {
 					const subscriber = ((answer.body as IDataObject)?.data ?? {}) as IDataObject;
 					const created = !contact.contactId && code === 201;

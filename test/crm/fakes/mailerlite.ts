@@ -35,6 +35,8 @@ export class MailerLiteFake extends FakeCrm {
 	protected readonly prefix = '/api';
 	/** The same operations, for `POST /batch` to run without HTTP. */
 	private readonly operations: Array<{ method: string; pattern: RegExp; names: string[]; run: Operation }> = [];
+	/** Positions (in the next batch) whose entry answers 500, to test per-entry failures. */
+	failBatchEntries: number[] = [];
 	/** Sizes of the batches received, for assertions. */
 	readonly batchSizes: number[] = [];
 	/**
@@ -273,7 +275,10 @@ export class MailerLiteFake extends FakeCrm {
 				return this.json(res, 429, { message: "You're being rate limited on import creation." });
 			}
 			this.batchSizes.push(requests.length);
-			const responses = requests.map((request) => this.runBatchRequest(asObject(request)));
+			const failing = new Set(this.failBatchEntries.splice(0));
+			const responses = requests.map((request, position) =>
+				failing.has(position) ? { code: 500, body: { message: 'Server Error' } } : this.runBatchRequest(asObject(request)),
+			);
 			const successful = responses.filter((r) => r.code < 400).length;
 			this.json(res, 200, { total: responses.length, successful, failed: responses.length - successful, responses });
 		});
