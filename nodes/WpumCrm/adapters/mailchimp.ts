@@ -95,6 +95,7 @@ export const mailchimp: CrmAdapter = {
 			displayName: 'New Member Status',
 			name: 'mailchimpStatusIfNew',
 			type: 'options',
+			displayOptions: { show: { operation: ['upsert'] } },
 			options: [
 				{ name: 'Subscribed', value: 'subscribed', description: 'Receives campaigns right away' },
 				{ name: 'Pending (Double Opt-In)', value: 'pending', description: 'Mailchimp e-mails a confirmation first' },
@@ -108,6 +109,7 @@ export const mailchimp: CrmAdapter = {
 			displayName: 'Use Batch Subscribe',
 			name: 'mailchimpUseBatch',
 			type: 'boolean',
+			displayOptions: { show: { operation: ['upsert'] } },
 			default: true,
 			description:
 				"Whether to send several contacts at once with Mailchimp's batch subscribe (500 per request). Batch subscribe also sets EXISTING members to New Member Status; turn this off if your audience has members who unsubscribed.",
