@@ -76,7 +76,7 @@ describe('admin page', () => {
 		expect(retried.location).toContain('wpum_n8n_notice=retry_queued');
 		expect((await outbox())[0]).toMatchObject({ id: failed.id, status: 'pending' });
 
-		const test = await post(formFields(page.html, 'test_webhook', webhookId), cookie);
+		const test = await post(formFields(page.html, 'test_webhook', webhookId!), cookie);
 		expect(test.location).toContain('wpum_n8n_notice=test_queued');
 		const rows = await outbox();
 		expect(rows.map((r) => r.event)).toEqual(['user.registered', 'ping']);
