@@ -18,4 +18,10 @@ node scripts/check-dist.js
 stage "unit and node tests (jest)"
 npx jest --ci
 
+stage "WordPress plugin: php -l on every PHP file"
+bash scripts/php-lint.sh
+
+stage "WordPress plugin on a real WordPress (Playground, PHP 8.2)"
+npx jest -c jest.wordpress.config.js --ci --runInBand
+
 stage "done"
