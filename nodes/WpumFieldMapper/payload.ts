@@ -62,6 +62,8 @@ export function readInput(json: IDataObject): MapperInput {
 		};
 	}
 	if (isUser(json)) return { event: BACKFILL_EVENT, user: normalizeUser(json) };
+	// n8n's generic Webhook node wraps the request: { headers, params, query, body }.
+	if (isObject(json.body) && isObject(json.headers)) return readInput(json.body);
 	throw new MappingError(
 		'This item is not a WP User Manager user or event',
 		'Connect this node after the WP User Manager Trigger, or after the WP User Manager node\'s "Get Many Users" / "Get User" (items with "id", "email" and "fields", or an event with "event" and "user").',

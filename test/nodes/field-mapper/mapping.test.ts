@@ -259,6 +259,13 @@ describe('errors', () => {
 		expect(paired(output[0])).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
+	it("reads an event received by n8n's generic Webhook node (headers, query, body)", async () => {
+		const event = makeEvent('user.registered');
+		const { output, error } = await run([{ headers: { 'x-wpum-event': 'user.registered' }, params: {}, query: {}, body: event }], params());
+		expect(error).toBeUndefined();
+		expect(json(output[0])).toMatchObject([{ event: 'user.registered', eventId: event.event_id, email: 'jane@example.com' }]);
+	});
+
 	it('an association whose CRM field expression comes out empty', async () => {
 		// An empty required field is refused by n8n before the run; an expression can still yield "".
 		const rows = associations([{ field: 'first_name', to: '={{ $json.crm_key ?? "" }}' }]);
