@@ -70,7 +70,7 @@ export class WpUserManagerTrigger implements INodeType {
 		icon: { light: 'file:wpUserManagerTrigger.svg', dark: 'file:wpUserManagerTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"].map(e => e.replace("user.", "").replace("_", " ")).join(", ")}}',
+		subtitle: '={{"On " + $parameter["events"].join(", ").replaceAll("user.", "").replaceAll("_", " ")}}',
 		description: 'Starts the workflow when users register, update their profile, get activated, change role or are deleted on a WordPress site running WP User Manager',
 		defaults: { name: 'WP User Manager Trigger' },
 		inputs: [],

@@ -68,8 +68,10 @@ export async function wpumApiRequest(
 	try {
 		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
 	} catch (error) {
-		throw new NodeApiError(this.getNode(), error as JsonObject, {
-			message: `Could not reach the WordPress site at ${siteBaseUrl(credentials.url)}: ${(error as Error).message}`,
+		// Built from the message only: the raw error carries the request, including its Authorization header.
+		const { message, code } = error as { message?: string; code?: string };
+		throw new NodeApiError(this.getNode(), { message: message ?? 'Request failed', code: code ?? null } as JsonObject, {
+			message: `Could not reach the WordPress site at ${siteBaseUrl(credentials.url)}: ${message ?? code ?? 'no answer'}`,
 			description: 'Check the Site URL in the "WP User Manager API" credential and that the site is online.',
 		});
 	}

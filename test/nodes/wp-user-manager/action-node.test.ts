@@ -69,6 +69,17 @@ describe('WP User Manager node', () => {
 			expect(error?.message).toBe('The provided password is an invalid application password. (HTTP 401)');
 		});
 
+		it('says the site is unreachable, without the password anywhere in the error', async () => {
+			const harness = harnessFor(plugin);
+			await plugin.close();
+			const { error } = await harness.runNode(actionNode({ resource: 'user', operation: 'get', userId: '1' }));
+			plugin = await startFakeWpumPlugin();
+			expect(error?.message).toMatch(/^Could not reach the WordPress site at http:\/\/127\.0\.0\.1:\d+: .*(ECONNREFUSED|refused the connection)/);
+			const everything = JSON.stringify({ ...error, message: error?.message, description: error?.description, stack: error?.stack });
+			expect(everything).not.toContain(ADMIN.password);
+			expect(everything).not.toContain(Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64'));
+		});
+
 		it('never puts the application password into an error', async () => {
 			const { output } = await harnessFor(plugin, SUBSCRIBER).runNode(
 				actionNode({ resource: 'user', operation: 'linkCrmContact', userId: '1', crm: 'hubspot', contactId: '1' }, true),
