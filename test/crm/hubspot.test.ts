@@ -79,4 +79,21 @@ describe('HubSpot adapter specifics', () => {
 		expect(error?.message).toMatch(/HubSpot is still rate-limiting/);
 		expect(fake.requests).toHaveLength(1);
 	});
+
+	it('puts a contact that appears twice in one run into separate batches, the later item last', async () => {
+		const { output, error } = await harness().runNode({ type: 'wpumCrm', parameters: upsert }, [
+			{ email: 'a@example.com', fields: { firstname: 'First' } },
+			{ email: 'b@example.com', fields: {} },
+			{ email: 'A@example.com', fields: { firstname: 'Second' } },
+		]);
+		expect(error).toBeUndefined();
+		expect(output[0].map((i) => i.json.action)).toEqual(['created', 'created', 'updated']);
+		expect(fake.contactCount()).toBe(2);
+		expect(fake.findByEmail('a@example.com')?.fields.firstname).toBe('Second');
+		const batches = fake.requests.filter((r) => r.path === '/crm/v3/objects/contacts/batch/upsert');
+		expect(batches.map((r) => (r.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id))).toEqual([
+			['a@example.com', 'b@example.com'],
+			['A@example.com'],
+		]);
+	});
 });

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { chunk } from '../adapters/helpers';
 import type { ContactInput, CrmAdapter, CrmField, UpsertResult } from '../adapters/types';
 import { failedItem } from './failure';
 import { assertKnownFields, readContact } from './input';
@@ -19,6 +18,25 @@ function outputItem(adapter: CrmAdapter, contact: ContactInput, result: UpsertRe
 	};
 }
 
+type Entry = { itemIndex: number; contact: ContactInput };
+
+/**
+ * Batches of at most `size` in which no e-mail appears twice (vendors refuse or mishandle duplicate
+ * ids in one batch); a repeated contact goes into a later batch, so its last item is applied last.
+ */
+export function batchesWithoutDuplicates(entries: Entry[], size: number): Entry[][] {
+	const batches: Entry[][] = [];
+	const lastBatchOf = new Map<string, number>();
+	for (const entry of entries) {
+		const key = entry.contact.email.toLowerCase();
+		let index = (lastBatchOf.get(key) ?? -1) + 1;
+		while (batches[index] && batches[index].length >= size) index++;
+		(batches[index] ??= []).push(entry);
+		lastBatchOf.set(key, index);
+	}
+	return batches;
+}
+
 /**
  * Create or update each item's contact. Every item is checked (e-mail, field keys) before anything
  * is sent; where the CRM has a batch endpoint the valid items go in batches of its maximum size.
@@ -26,7 +44,7 @@ function outputItem(adapter: CrmAdapter, contact: ContactInput, result: UpsertRe
 export async function upsert(this: IExecuteFunctions, adapter: CrmAdapter): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const out: Array<INodeExecutionData | undefined> = new Array(items.length);
-	const ready: Array<{ itemIndex: number; contact: ContactInput }> = [];
+	const ready: Entry[] = [];
 	let fields: CrmField[] | undefined;
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -43,7 +61,7 @@ export async function upsert(this: IExecuteFunctions, adapter: CrmAdapter): Prom
 	}
 
 	if (adapter.upsertBatch && adapter.batchSize && ready.length > 1) {
-		for (const batch of chunk(ready, adapter.batchSize)) {
+		for (const batch of batchesWithoutDuplicates(ready, adapter.batchSize)) {
 			let results;
 			try {
 				results = await adapter.upsertBatch(this, batch.map((entry) => entry.contact));

@@ -215,6 +215,11 @@ export class HubSpotFake extends FakeCrm {
 			if (!inputs.length || inputs.length > 100) {
 				return this.json(res, 400, { status: 'error', message: `Batch input must have between 1 and 100 inputs, got ${inputs.length}`, category: 'VALIDATION_ERROR' });
 			}
+			const ids = inputs.map((input) => String(input.id).toLowerCase());
+			const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+			if (duplicates.length) {
+				return this.json(res, 400, { status: 'error', message: `Duplicate IDs found in batch input: [${duplicates.join(', ')}]. IDs must be unique`, category: 'VALIDATION_ERROR' });
+			}
 			if (this.rejectWholeBatch) {
 				const bad = inputs.map((input) => this.problems({ ...input.properties, email: input.id })).find((p) => p.length);
 				if (bad) return this.json(res, 400, { status: 'error', message: bad[0], category: 'VALIDATION_ERROR' });
