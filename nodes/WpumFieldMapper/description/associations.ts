@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { NO_CRM } from './sources';
+import { crmFieldListSettings, NO_CRM } from './sources';
 
 const separatorFor = (formats: string[]): INodeProperties => ({
 	displayName: 'Separator',
@@ -51,7 +51,10 @@ export const associationsProperty: INodeProperties = {
 					displayName: 'CRM Field Name or ID',
 					name: 'crmField',
 					type: 'options',
-					typeOptions: { loadOptionsMethod: 'getCrmFields', loadOptionsDependsOn: ['/crm'] },
+					typeOptions: {
+						loadOptionsMethod: 'getCrmFields',
+						loadOptionsDependsOn: ['/crm', ...crmFieldListSettings().map((setting) => `/${setting.name}`)],
+					},
 					default: '',
 					required: true,
 					description:
