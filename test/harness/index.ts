@@ -124,7 +124,7 @@ export class Harness {
 	}
 
 	/** Calls a trigger's webhook lifecycle method (`checkExists`, `create`, `delete`) as activation does. */
-	async runWebhookMethod(node: TestNode, method: 'checkExists' | 'create' | 'delete', webhookName = 'default') {
+	async runWebhookMethod(node: TestNode, method: 'checkExists' | 'create' | 'delete', webhookName: 'default' | 'setup' = 'default') {
 		const workflow = this.workflow([node], {});
 		const workflowNode = workflow.getNode(node.name)!;
 		const nodeType = this.nodeType(node.type);
