@@ -40,6 +40,20 @@ describe('MailerLite adapter', () => {
 		expect(state.fake.contactCount()).toBe(3);
 	});
 
+	it('never takes a subscriber out of its other groups when updating by stored id, alone or in a batch', async () => {
+		const first = await run('upsert', [{ email: 'jane@example.com', fields: {}, tags: ['Members', 'Beta'] }]);
+		const janeId = String(first.items[0].contactId);
+		await run('upsert', [{ email: 'jane.doe@example.org', contactId: janeId, fields: {}, tags: ['VIP'] }]);
+		expect(state.fake.tagNamesOf('jane.doe@example.org')).toEqual(['Beta', 'Members', 'VIP']);
+		const { error } = await run('upsert', [
+			{ email: 'jane.doe@example.org', contactId: janeId, fields: {}, tags: ['Gold'] },
+			{ email: 'ann@example.com', fields: {}, tags: ['Gold'] },
+		]);
+		expect(error).toBeUndefined();
+		expect(state.fake.tagNamesOf('jane.doe@example.org')).toEqual(['Beta', 'Gold', 'Members', 'VIP']);
+		expect(state.fake.tagNamesOf('ann@example.com')).toEqual(['Gold']);
+	});
+
 	it('sends an entry that failed inside the batch again on its own', async () => {
 		state.fake.failBatchEntries = [1];
 		const { items, error } = await run('upsert', emails(3).map((email) => ({ email, fields: { membership: 'Gold' } })));

@@ -67,15 +67,30 @@ async function getMailerLiteGroups(this: ILoadOptionsFunctions): Promise<INodePr
 	return groups.map((group) => ({ name: group.name, value: group.id }));
 }
 
-function subscriberBody(contact: ContactInput, groups: Map<string, string>, chosen: string[]): IDataObject {
-	const body: IDataObject = { email: contact.email };
-	if (Object.keys(contact.fields).length) body.fields = contact.fields;
-	const groupIds = cleanTagNames(contact.tags)
+/** Group ids a contact joins: the chosen ones and those its tags name. */
+function groupIdsOf(contact: ContactInput, groups: Map<string, string>, chosen: string[]): string[] {
+	const named = cleanTagNames(contact.tags)
 		.map((name) => groups.get(name.toLowerCase()))
 		.filter((id): id is string => !!id);
-	const all = [...new Set([...chosen, ...groupIds])];
-	if (all.length) body.groups = all;
+	return [...new Set([...chosen, ...named])];
+}
+
+/**
+ * The body for the upsert by e-mail (`POST`, whose `groups` only ever add) or, without `groups`, for
+ * the update by id (`PUT`): MailerLite documents no additive `groups` there, so groups are joined
+ * through the group route afterwards and a sync never takes a subscriber out of other groups.
+ */
+function subscriberBody(contact: ContactInput, groupIds: string[], byId: boolean): IDataObject {
+	const body: IDataObject = { email: contact.email };
+	if (Object.keys(contact.fields).length) body.fields = contact.fields;
+	if (!byId && groupIds.length) body.groups = groupIds;
 	return body;
+}
+
+async function joinGroups(ctx: CrmContext, subscriberId: string, groupIds: string[]): Promise<void> {
+	for (const groupId of groupIds) {
+		await crmRequestOk(ctx, mailerlite, { method: 'POST', path: `/subscribers/${encodeURIComponent(subscriberId)}/groups/${groupId}` });
+	}
 }
 
 /** The subscriber id to update on an e-mail change MailerLite has not seen yet, if any. */
@@ -86,14 +101,22 @@ async function previousEmailTarget(ctx: CrmContext, contact: ContactInput): Prom
 }
 
 async function upsertOne(ctx: CrmContext, contact: ContactInput, groups: Map<string, string>): Promise<UpsertResult> {
-	const body = subscriberBody(contact, groups, chosenGroupIds(ctx));
+	const groupIds = groupIdsOf(contact, groups, chosenGroupIds(ctx));
 	const targetId = contact.contactId ?? (await previousEmailTarget(ctx, contact));
 	if (targetId) {
 		// PUT changes the e-mail too, so the stored id keeps one subscriber across e-mail changes.
-		const response = await crmRequest(ctx, mailerlite, { method: 'PUT', path: `/subscribers/${encodeURIComponent(targetId)}`, body });
-		if (response.statusCode < 300) return { contactId: targetId, action: 'updated', email: contact.email };
+		const response = await crmRequest(ctx, mailerlite, {
+			method: 'PUT',
+			path: `/subscribers/${encodeURIComponent(targetId)}`,
+			body: subscriberBody(contact, groupIds, true),
+		});
+		if (response.statusCode < 300) {
+			await joinGroups(ctx, targetId, groupIds);
+			return { contactId: targetId, action: 'updated', email: contact.email };
+		}
 		if (response.statusCode !== 404) throw crmApiError(ctx, mailerlite, response);
 	}
+	const body = subscriberBody(contact, groupIds, false);
 	const response = await crmRequestOk(ctx, mailerlite, { method: 'POST', path: '/subscribers', body });
 	const subscriber = (response.body as IDataObject).data as IDataObject;
 	return { contactId: String(subscriber.id), action: response.statusCode === 201 ? 'created' : 'updated', email: contact.email };
@@ -142,15 +165,18 @@ export const mailerlite: CrmAdapter = {
 		const chosen = chosenGroupIds(ctx);
 		const results: Array<BatchItemResult | undefined> = new Array(contacts.length);
 		const staleIds = new Set<number>();
+		/** Contacts updated by id in the batch, whose groups are joined afterwards. */
+		const joinAfter: number[] = [];
 		const batched: number[] = [];
 		const requests: IDataObject[] = [];
 		contacts.forEach((contact, index) => {
 			if (!contact.contactId && contact.previousEmail && !sameEmail(contact.previousEmail, contact.email)) return;
 			batched.push(index);
+			const groupIds = groupIdsOf(contact, groups, chosen);
 			requests.push(
 				contact.contactId
-					? { method: 'PUT', path: `api/subscribers/${encodeURIComponent(contact.contactId)}`, body: subscriberBody(contact, groups, chosen) }
-					: { method: 'POST', path: 'api/subscribers', body: subscriberBody(contact, groups, chosen) },
+					? { method: 'PUT', path: `api/subscribers/${encodeURIComponent(contact.contactId)}`, body: subscriberBody(contact, groupIds, true) }
+					: { method: 'POST', path: 'api/subscribers', body: subscriberBody(contact, groupIds, false) },
 			);
 		});
 
@@ -174,10 +200,21 @@ export const mailerlite: CrmAdapter = {
 						ok: true,
 						result: { contactId: String(subscriber.id ?? contact.contactId), action: created ? 'created' : 'updated', email: contact.email },
 					};
+					if (contact.contactId) joinAfter.push(index);
 				} else {
 					results[index] = { ok: false, error: describeError(answer?.body) ?? `HTTP ${answer?.code ?? 'no answer'}` };
 				}
 			});
+		}
+
+		for (const index of joinAfter) {
+			const result = results[index];
+			if (!result?.ok) continue;
+			try {
+				await joinGroups(ctx, result.result.contactId, groupIdsOf(contacts[index], groups, chosen));
+			} catch (error) {
+				results[index] = { ok: false, error: `updated, but joining its groups failed: ${(error as Error).message}` };
+			}
 		}
 
 		for (let index = 0; index < contacts.length; index++) {

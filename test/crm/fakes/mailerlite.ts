@@ -2,7 +2,8 @@
  * MailerLite API (https://developers.mailerlite.com/docs/), as far as the adapter uses it: Bearer
  * token auth (401 `{"message":"Unauthenticated."}`); `POST /subscribers` upserts by e-mail (201 when
  * created, 200 when updated) and adds `groups` (ids), unknown field keys are ignored; `PUT
- * /subscribers/{id}` updates, e-mail included; `GET /subscribers/{id or email}`; groups by id
+ * /subscribers/{id}` updates, e-mail included (its `groups` are not documented as additive: the fake
+ * takes the cautious reading and replaces memberships, so an adapter relying on them would show); `GET /subscribers/{id or email}`; groups by id
  * (`POST`/`DELETE /subscribers/{id}/groups/{group}`); Laravel-style paging (`limit` default 25,
  * `page`, `meta.last_page`); 422 `{message, errors: {field: [..]}}`; `POST /batch` runs up to 50
  * requests (paths starting `api/`) and answers each with `{code, body}` in order. Rate limit: 120
@@ -130,9 +131,11 @@ export class MailerLiteFake extends FakeCrm {
 		return undefined;
 	}
 
-	private apply(contact: FakeContact, body: Record<string, unknown>): void {
+	/** Fields by key (unknown keys ignored); `groups` on the upsert only add, `groups` on PUT replace. */
+	private apply(contact: FakeContact, body: Record<string, unknown>, replaceGroups = false): void {
 		const known = new Set(this.fieldKeys());
 		for (const [key, value] of Object.entries(asObject(body.fields))) if (known.has(key)) contact.fields[key] = value;
+		if (replaceGroups && Array.isArray(body.groups)) contact.tags.clear();
 		for (const id of (body.groups as unknown[] | undefined) ?? []) contact.tags.add(this.tags.get(String(id))!.name);
 	}
 
@@ -234,7 +237,7 @@ export class MailerLiteFake extends FakeCrm {
 				if (other && other.id !== contact.id) return this.invalid({ email: ['The email has already been taken.'] });
 				contact.email = body.email;
 			}
-			this.apply(contact, body);
+			this.apply(contact, body, true);
 			return [200, { data: this.subscriber(contact) }];
 		});
 
