@@ -195,16 +195,31 @@ export function makeEvent(event: string, user: Json = makeUser(), extra: Json = 
 	return valid(validateEvent, body, 'event');
 }
 
-/** Real payloads the plugin's tests captured (contract/examples/*.json), when present. */
-export function contractExampleEvents(): Array<{ file: string; event: Json }> {
+function walk(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true })
+		.flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]))
+		.filter((file) => file.endsWith('.json'))
+		.sort();
+}
+
+const isUser = (value: unknown): value is Json =>
+	typeof value === 'object' && value !== null && typeof (value as Json).login === 'string' && typeof (value as Json).fields === 'object';
+const isEvent = (value: unknown): value is Json =>
+	typeof value === 'object' && value !== null && typeof (value as Json).event_id === 'string' && isUser((value as Json).user);
+
+/**
+ * Real payloads the plugin's tests captured from WordPress (contract/examples/**.json), when present:
+ * events (whole, or as `{ body }`), user objects, and `{ users: [...] }` pages.
+ */
+export function contractExamplePayloads(): Array<{ name: string; payload: Json }> {
 	const dir = join(CONTRACT_DIR, 'examples');
 	if (!existsSync(dir)) return [];
-	return readdirSync(dir)
-		.filter((file) => file.endsWith('.json'))
-		.sort()
-		.map((file) => {
-			const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;
-			return { file, event: (json.event_id ? json : json.body) as Json };
-		})
-		.filter(({ event }) => event && typeof event === 'object' && typeof event.event_id === 'string');
+	const found: Array<{ name: string; payload: Json }> = [];
+	for (const file of walk(dir)) {
+		const json = JSON.parse(readFileSync(file, 'utf8')) as Json;
+		const name = file.slice(dir.length + 1);
+		for (const candidate of [json, json.body]) if (isEvent(candidate) || isUser(candidate)) found.push({ name, payload: candidate });
+		if (Array.isArray(json.users)) json.users.filter(isUser).forEach((user: Json, i: number) => found.push({ name: `${name} users[${i}]`, payload: user }));
+	}
+	return found;
 }

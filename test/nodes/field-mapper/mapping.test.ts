@@ -1,7 +1,7 @@
 /** Output shape, changed-only, skip-empty vs clear, tags, and item errors with continueOnFail. */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { contractExampleEvents, makeEvent, makeUser } from './fixtures';
+import { contractExamplePayloads, makeEvent, makeUser } from './fixtures';
 import { associations, json, mapperHarness, NODE, paired, startCatalogServer } from './harness';
 
 const ROWS = associations([
@@ -280,20 +280,25 @@ describe('errors', () => {
 });
 
 describe("the plugin's captured payloads (contract/examples)", () => {
-	const examples = contractExampleEvents();
-	(examples.length ? it.each(examples.map((e) => [e.file, e.event] as const)) : it.skip.each([['none captured yet', {}]]))(
-		'%s maps without error',
-		async (_file, event) => {
-			const rows = associations([
-				{ field: 'user_email', to: 'email' },
-				{ field: 'first_name', to: 'firstname' },
-			]);
-			const { output, error } = await run([event as IDataObject], params({ associations: rows, deferUntilActivation: true }), true);
-			expect(error).toBeUndefined();
-			const all = output.flat().map((i) => i.json);
-			expect(all).toHaveLength(1);
-			expect(all[0].error).toBeUndefined();
-			expect(all[0].wpUserId).toBe((event as IDataObject & { user: { id: number } }).user.id);
-		},
-	);
+	const examples = contractExamplePayloads();
+	const cases = examples.length ? examples.map((e) => [e.name, e.payload] as const) : [['none captured yet', {}] as const];
+	(examples.length ? it.each(cases) : it.skip.each(cases))('%s: Auto sends every non-blank field losslessly', async (_name, payload) => {
+		const user = ((payload as IDataObject).event_id ? (payload as IDataObject).user : payload) as IDataObject & { id: number; fields: IDataObject };
+		const keys = Object.keys(user.fields);
+		const rows = associations(keys.map((key) => ({ field: key, to: key })));
+		const { output, error } = await run([payload as IDataObject], params({ associations: rows }), true);
+		expect(error).toBeUndefined();
+		const all = output.flat().map((i) => i.json);
+		expect(all).toHaveLength(1);
+		expect(all[0].error).toBeUndefined();
+		expect(all[0].wpUserId).toBe(user.id);
+		if (all[0].action !== 'upsert') return;
+		// The plugin's normalized values need no conversion: Auto passes them through (repeater rows as JSON).
+		const expected = Object.fromEntries(
+			Object.entries(user.fields)
+				.filter(([, value]) => value !== null && value !== '' && !(Array.isArray(value) && value.length === 0))
+				.map(([key, value]) => [key, typeof value === 'object' && (!Array.isArray(value) || value.some((v) => typeof v === 'object')) ? JSON.stringify(value) : value]),
+		);
+		expect(all[0].fields).toEqual(expected);
+	});
 });
