@@ -46,7 +46,7 @@ export function catalogFromResponse(response: FieldCatalogResponse): FieldCatalo
  * (e.g. roles into a CRM "Membership level" field).
  */
 export const ACCOUNT_FIELDS: FieldInfo[] = [
-	{ key: 'id', type: 'number', label: 'WordPress user ID' },
+	{ key: 'user_id', type: 'number', label: 'WordPress user ID' },
 	{ key: 'roles', type: 'userrole', label: 'Roles', multiple: true },
 	{ key: 'status', type: 'text', label: 'Account status' },
 	{ key: 'registered_at', type: 'datetime', label: 'Registration date' },
@@ -64,7 +64,7 @@ export function hasField(user: WpumUser, key: string): boolean {
 export function fieldValue(user: WpumUser, key: string): unknown {
 	if (user.fields && key in user.fields) return user.fields[key];
 	switch (key) {
-		case 'id':
+		case 'user_id':
 			return user.id;
 		case 'roles':
 			return user.roles ?? [];

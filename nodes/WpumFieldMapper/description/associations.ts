@@ -44,7 +44,7 @@ export const associationsProperty: INodeProperties = {
 					required: true,
 					placeholder: 'wpum_company',
 					description:
-						'The key the value has in the user\'s "fields": first_name, last_name, user_email, user_url, description, or a custom wpum_… key. Also: roles, status, registered_at, registration_form, ID.',
+						'The key the value has in the user\'s "fields": first_name, last_name, user_email, user_url, description, or a custom wpum_… key. Also account data: user_id, roles, status, registered_at, registration_form.',
 					displayOptions: { show: { '/wpumFieldList': ['typed'] } },
 				},
 				{
@@ -142,7 +142,7 @@ export const associationsProperty: INodeProperties = {
 					displayOptions: { show: { format: ['list'] } },
 				},
 				{
-					displayName: 'Send',
+					displayName: 'Send Values or Labels',
 					name: 'choiceText',
 					type: 'options',
 					options: [

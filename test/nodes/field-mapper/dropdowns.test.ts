@@ -23,7 +23,7 @@ describe('WPUM field dropdown', () => {
 		expect(names).toContain('Company details › Birthday (datepicker)');
 		// Primary fields first, then the custom group, then account data every user carries.
 		expect(names.findIndex((n) => n.startsWith('Company details'))).toBeGreaterThan(names.lastIndexOf('Primary fields › Profile cover (user_cover)'));
-		expect(options.slice(-5).map((o) => o.value)).toEqual(['id', 'roles', 'status', 'registered_at', 'registration_form']);
+		expect(options.slice(-5).map((o) => o.value)).toEqual(['user_id', 'roles', 'status', 'registered_at', 'registration_form']);
 		expect(options).toHaveLength(34 + 5);
 		expect(server.requests.at(-1)?.path).toBe('/wp-json/wpum-n8n/v1/fields');
 	});
