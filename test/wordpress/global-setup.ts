@@ -46,6 +46,14 @@ async function reusableSite(): Promise<boolean> {
 export default async function globalSetup() {
 	// WPUM_N8N_REUSE_SITE=1 keeps one site across local runs (boot once, iterate fast).
 	if (await reusableSite()) return;
+	await bootSite(STATE_FILE);
+}
+
+/**
+ * Boots a Playground site and returns its state. With `stateFile`, the state is also written there (the
+ * suite's helpers read it); the end-to-end suite boots its own site without one and stops it with stopSite().
+ */
+export async function bootSite(stateFile?: string): Promise<SiteState> {
 	const wordpressFiles = execFileSync('bash', [path.join(ROOT, 'scripts/wordpress-files.sh')], { encoding: 'utf8' }).trim();
 	const siteDir = mkdtempSync(path.join(tmpdir(), 'wpum-n8n-site-'));
 	cpSync(wordpressFiles, path.join(siteDir, 'wordpress'), { recursive: true });
@@ -78,7 +86,7 @@ export default async function globalSetup() {
 
 	const url = `http://127.0.0.1:${port}`;
 	const partial = { url, pid: child.pid!, siteDir, logFile };
-	writeFileSync(STATE_FILE, JSON.stringify(partial));
+	if (stateFile) writeFileSync(stateFile, JSON.stringify(partial));
 	try {
 		await waitForReady(logFile, child);
 		// Playground's first request after "Ready!" comes back empty; wait until the fixture answers.
@@ -122,7 +130,8 @@ export default async function globalSetup() {
 		);
 		const [admin, subscriber, editor] = setup.users;
 		const state: SiteState = { ...partial, admin, subscriber, editor };
-		writeFileSync(STATE_FILE, JSON.stringify(state));
+		if (stateFile) writeFileSync(stateFile, JSON.stringify(state));
+		return state;
 	} catch (error) {
 		try {
 			process.kill(-child.pid!, 'SIGTERM');
