@@ -78,7 +78,7 @@ class WPUM_N8N_Schema {
 ) {$charset};"
 		);
 
-		update_option( self::DB_VERSION_OPTION, self::DB_VERSION, false );
+		update_option( self::DB_VERSION_OPTION, self::DB_VERSION );
 	}
 
 	public static function drop(): void {
