@@ -18,7 +18,7 @@ import addFormats from 'ajv-formats';
 import { type LocalServer, type RecordedRequest, sendJson, startServer } from './http-server';
 
 const CONTRACT_DIR = join(__dirname, '..', '..', 'contract');
-const NAMESPACE = '/wp-json/wpum-n8n/v1';
+const NAMESPACE = '/wpum-n8n/v1';
 
 type Json = Record<string, any>;
 
@@ -169,6 +169,8 @@ export interface FakePluginOptions {
 	pluginActive?: boolean;
 	/** false: WordPress ignores application passwords (no HTTPS), as WordPress core does. */
 	applicationPasswords?: boolean;
+	/** false: "Plain" permalinks: /wp-json/ is an HTML 404 and only /?rest_route= reaches the REST API. */
+	prettyPermalinks?: boolean;
 	wpumActive?: boolean;
 	users?: Json[];
 }
@@ -217,7 +219,7 @@ export class FakeWpumPlugin {
 		],
 		fields: [
 			{ key: 'wpum_company', label: 'Company', type: 'text', group_id: 2, group: 'Company', options: [], multiple: false, required: false },
-			{ key: 'user_email', label: 'Email', type: 'user_email', group_id: 1, group: 'Primary fields', options: [], multiple: false, required: true },
+			{ key: 'user_email', label: 'Email', type: 'email', group_id: 1, group: 'Primary fields', options: [], multiple: false, required: true },
 			{
 				key: 'wpum_interests',
 				label: 'Interests',
@@ -231,7 +233,7 @@ export class FakeWpumPlugin {
 				multiple: true,
 				required: false,
 			},
-			{ key: 'first_name', label: 'First name', type: 'user_firstname', group_id: 1, group: 'Primary fields', options: [], multiple: false, required: false },
+			{ key: 'first_name', label: 'First name', type: 'text', group_id: 1, group: 'Primary fields', options: [], multiple: false, required: false },
 		],
 	};
 	private nextWebhookId = 1;
@@ -240,6 +242,7 @@ export class FakeWpumPlugin {
 		this.options = {
 			pluginActive: options.pluginActive ?? true,
 			applicationPasswords: options.applicationPasswords ?? true,
+			prettyPermalinks: options.prettyPermalinks ?? true,
 			wpumActive: options.wpumActive ?? true,
 		};
 		this.users = options.users ?? [];
@@ -254,11 +257,24 @@ export class FakeWpumPlugin {
 		return this.server.requests;
 	}
 
-	/** Requests to the plugin's namespace, as `METHOD /route?query`. */
+	/** The REST route a request reaches, as WordPress resolves it (`/wp-json/<route>` or `?rest_route=<route>`). */
+	restRoute(req: RecordedRequest): string | undefined {
+		if (req.path === '/wp-json' || req.path.startsWith('/wp-json/')) {
+			return this.options.prettyPermalinks ? req.path.slice('/wp-json'.length) || '/' : undefined;
+		}
+		return req.query.get('rest_route') ?? undefined;
+	}
+
+	/** Requests that reached the plugin's namespace, as `METHOD /route?query` (without rest_route). */
 	routeLog(): string[] {
-		return this.requests
-			.filter((r) => r.path.startsWith(NAMESPACE))
-			.map((r) => `${r.method} ${r.url.slice(NAMESPACE.length)}`);
+		return this.requests.flatMap((r) => {
+			const route = this.restRoute(r);
+			if (!route?.startsWith(`${NAMESPACE}/`)) return [];
+			const query = new URLSearchParams(r.query);
+			query.delete('rest_route');
+			const search = query.toString();
+			return [`${r.method} ${route.slice(NAMESPACE.length)}${search ? `?${search}` : ''}`];
+		});
 	}
 
 	async start(): Promise<this> {
@@ -309,7 +325,13 @@ export class FakeWpumPlugin {
 	}
 
 	private handle(req: RecordedRequest, res: ServerResponse) {
-		if (req.path === '/wp-json/' || req.path === '/wp-json') {
+		const restRoute = this.restRoute(req);
+		if (restRoute === undefined) {
+			res.writeHead(404, { 'content-type': 'text/html' });
+			res.end('<!doctype html><title>Page not found</title>');
+			return;
+		}
+		if (restRoute === '/' || restRoute === '') {
 			return sendJson(res, 200, {
 				name: 'Fake site',
 				url: this.url,
@@ -319,13 +341,13 @@ export class FakeWpumPlugin {
 					: [],
 			});
 		}
-		if (!req.path.startsWith(`${NAMESPACE}/`) || !this.options.pluginActive) {
+		if (!restRoute.startsWith(`${NAMESPACE}/`) || !this.options.pluginActive) {
 			return restError(res, 404, 'rest_no_route', 'No route was found matching the URL and request method.');
 		}
 
 		const { account, error } = this.authenticate(req);
 		if (error) return restError(res, ...error);
-		const route = req.path.slice(NAMESPACE.length);
+		const route = restRoute.slice(NAMESPACE.length);
 		const can = (capability: string) => {
 			if (!account) {
 				restError(res, 401, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
@@ -385,6 +407,14 @@ export class FakeWpumPlugin {
 			if (!this.webhooks.some((w) => w.id === id)) return restError(res, 404, 'wpum_n8n_webhook_not_found', `No webhook with id ${id}.`);
 			this.webhooks = this.webhooks.filter((w) => w.id !== id);
 			return sendJson(res, 200, { deleted: true, id });
+		}
+		if ((match = route.match(/^\/webhooks\/(\d+)\/test$/)) && req.method === 'POST') {
+			if (!can('manage_options')) return;
+			const webhook = this.webhooks.find((w) => w.id === Number(match![1]));
+			if (!webhook) return restError(res, 404, 'wpum_n8n_webhook_not_found', `No webhook with id ${match[1]}.`);
+			const delivery: Json = { ...makeDelivery(this.deliveries.length + 1, 'pending'), event: 'ping', webhook_id: webhook.id };
+			this.deliveries.push(delivery);
+			return sendJson(res, 200, { delivery_id: delivery.id, event_id: delivery.event_id });
 		}
 		if (req.method === 'GET' && route === '/fields') {
 			if (!can('list_users')) return;

@@ -5,7 +5,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { API_NAMESPACE, siteBaseUrl } from '../transport';
+import { API_ROUTE, isRestError, siteBaseUrl } from '../transport';
 
 export const PLUGIN_MISSING_MESSAGE =
 	'The companion plugin is missing or inactive: install the companion plugin wpum-n8n-connector: download the zip from the n8n-nodes-wp-user-manager README and upload it in Plugins → Add New, then activate it.';
@@ -50,9 +50,16 @@ export async function wpUserManagerApiTest(
 			timeout: 20000,
 		})) as TestResponse;
 
+	// /wp-json/ first; a non-REST 404 there means "Plain" permalinks, where only ?rest_route= works.
+	const getRoute = async (route: string, withAuth: boolean): Promise<TestResponse> => {
+		const pretty = await get(`${base}/wp-json${route}`, withAuth);
+		if (pretty.statusCode !== 404 || isRestError(pretty.body)) return pretty;
+		return await get(`${base}/?rest_route=${encodeURIComponent(route)}`, withAuth);
+	};
+
 	let response: TestResponse;
 	try {
-		response = await get(`${base}${API_NAMESPACE}/status`, true);
+		response = await getRoute(`${API_ROUTE}/status`, true);
 	} catch (error) {
 		return {
 			status: 'Error',
@@ -88,7 +95,7 @@ export async function wpUserManagerApiTest(
 		if (code === 'rest_no_route') return { status: 'Error', message: PLUGIN_MISSING_MESSAGE };
 		return {
 			status: 'Error',
-			message: `No WordPress REST API found at ${base}/wp-json/ (HTTP 404). Check the Site URL, and in WordPress set Settings → Permalinks to anything but "Plain".`,
+			message: `No WordPress REST API found at ${base} (HTTP 404 for /wp-json/ and ?rest_route=). Check the Site URL points to your WordPress site.`,
 		};
 	}
 
@@ -116,7 +123,7 @@ export async function wpUserManagerApiTest(
 		// application passwords are available at all.
 		let index: IDataObject = {};
 		try {
-			index = asObject((await get(`${base}/wp-json/`, false)).body);
+			index = asObject((await getRoute('/', false)).body);
 		} catch (error) {
 			return {
 				status: 'Error',

@@ -11,7 +11,8 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 export const CREDENTIAL_TYPE = 'wpUserManagerApi';
-export const API_NAMESPACE = '/wp-json/wpum-n8n/v1';
+export const API_ROUTE = '/wpum-n8n/v1';
+export const API_NAMESPACE = `/wp-json${API_ROUTE}`;
 
 export type WpumContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -41,6 +42,22 @@ function hintFor(status: number): string | undefined {
 	return undefined;
 }
 
+/** Whether a body is WordPress's REST error shape (as opposed to an HTML "page not found"). */
+export function isRestError(body: unknown): boolean {
+	return typeof body === 'object' && body !== null && typeof (body as WpRestError).code === 'string';
+}
+
+/**
+ * How to reach a REST route: `/wp-json/<route>` needs pretty permalinks; `/?rest_route=<route>` works on
+ * every WordPress site, including those with "Plain" permalinks.
+ */
+export function restRouteUrl(base: string, route: string, viaQuery: boolean): { url: string; qs: IDataObject } {
+	return viaQuery ? { url: `${base}/`, qs: { rest_route: route } } : { url: `${base}/wp-json${route}`, qs: {} };
+}
+
+// Sites seen answering /wp-json/ with a non-REST 404 (Plain permalinks); later calls go straight to ?rest_route=.
+const plainPermalinkSites = new Set<string>();
+
 /**
  * Calls the companion plugin's REST API (`/wp-json/wpum-n8n/v1` + `path`) with the node's
  * "WP User Manager API" credential. A non-2xx answer becomes a NodeApiError carrying the plugin's own
@@ -54,24 +71,37 @@ export async function wpumApiRequest(
 	qs?: IDataObject,
 ): Promise<any> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const options: IHttpRequestOptions = {
-		method,
-		url: `${siteBaseUrl(credentials.url)}${API_NAMESPACE}${path}`,
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
+	const base = siteBaseUrl(credentials.url);
+	const send = async (viaQuery: boolean) => {
+		const target = restRouteUrl(base, `${API_ROUTE}${path}`, viaQuery);
+		const options: IHttpRequestOptions = {
+			method,
+			url: target.url,
+			qs: { ...target.qs, ...(qs ?? {}) },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+		if (body !== undefined) options.body = body;
+		return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
+			statusCode: number;
+			body: unknown;
+		};
 	};
-	if (body !== undefined) options.body = body;
-	if (qs !== undefined) options.qs = qs;
 
 	let response: { statusCode: number; body: unknown };
 	try {
-		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+		const viaQuery = plainPermalinkSites.has(base);
+		response = await send(viaQuery);
+		if (!viaQuery && response.statusCode === 404 && !isRestError(response.body)) {
+			response = await send(true);
+			if (isRestError(response.body) || (response.statusCode >= 200 && response.statusCode < 300)) plainPermalinkSites.add(base);
+		}
 	} catch (error) {
 		// Built from the message only: the raw error carries the request, including its Authorization header.
 		const { message, code } = error as { message?: string; code?: string };
 		throw new NodeApiError(this.getNode(), { message: message ?? 'Request failed', code: code ?? null } as JsonObject, {
-			message: `Could not reach the WordPress site at ${siteBaseUrl(credentials.url)}: ${message ?? code ?? 'no answer'}`,
+			message: `Could not reach the WordPress site at ${base}: ${message ?? code ?? 'no answer'}`,
 			description: 'Check the Site URL in the "WP User Manager API" credential and that the site is online.',
 		});
 	}

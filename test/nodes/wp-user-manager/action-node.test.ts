@@ -89,6 +89,25 @@ describe('WP User Manager node', () => {
 		});
 	});
 
+	it('reaches a site with "Plain" permalinks through ?rest_route=, and goes there directly afterwards', async () => {
+		const plain = await startFakeWpumPlugin({ prettyPermalinks: false, users: [makeUser(1), makeUser(2)] });
+		try {
+			const harness = harnessFor(plain);
+			const first = await harness.runNode(actionNode({ resource: 'user', operation: 'get', userId: '2' }));
+			expect(first.output[0][0].json.id).toBe(2);
+			const many = await harness.runNode(actionNode({ resource: 'user', operation: 'getAll', returnAll: true }));
+			expect(many.output[0].map((i) => i.json.id)).toEqual([1, 2]);
+			expect(plain.requests.map((r) => `${r.path} ${r.query.get('rest_route') ?? ''}`)).toEqual([
+				'/wp-json/wpum-n8n/v1/users/2 ',
+				'/ /wpum-n8n/v1/users/2',
+				'/ /wpum-n8n/v1/users',
+			]);
+			expect(plain.routeLog()).toEqual(['GET /users/2', 'GET /users?page=1&per_page=100']);
+		} finally {
+			await plain.close();
+		}
+	});
+
 	describe('User › Get Many', () => {
 		it('Return All pages through the plugin to the last page', async () => {
 			const { output, error } = await harnessFor(plugin).runNode(actionNode({ resource: 'user', operation: 'getAll', returnAll: true }));
@@ -241,8 +260,8 @@ describe('WP User Manager node', () => {
 		it('fields are grouped the way WPUM groups them, labelled "Group › Label (type)", valued by key', async () => {
 			const options = await harnessFor(plugin).loadOptions(node, 'getFields');
 			expect(options.map((o) => [o.name, o.value])).toEqual([
-				['Primary fields › Email (user_email)', 'user_email'],
-				['Primary fields › First name (user_firstname)', 'first_name'],
+				['Primary fields › Email (email)', 'user_email'],
+				['Primary fields › First name (text)', 'first_name'],
 				['Company › Company (text)', 'wpum_company'],
 				['Company › Interests (multicheckbox)', 'wpum_interests'],
 			]);

@@ -40,6 +40,19 @@ describe('WP User Manager API credential test', () => {
 		expect(siteBaseUrl(' https://example.com/blog/wp-json/ ')).toBe('https://example.com/blog');
 	});
 
+	it('works on a site with "Plain" permalinks through ?rest_route=', async () => {
+		const wp = await site({ prettyPermalinks: false });
+		const result = await testWith(wp.credentials());
+		expect(result.status).toBe('OK');
+		expect(wp.requests.map((r) => r.url)).toEqual(['/wp-json/wpum-n8n/v1/status', '/?rest_route=%2Fwpum-n8n%2Fv1%2Fstatus']);
+	});
+
+	it('on a "Plain" permalinks site, still tells a missing plugin apart from a wrong URL', async () => {
+		const wp = await site({ prettyPermalinks: false, pluginActive: false });
+		const result = await testWith(wp.credentials());
+		expect(result.message).toContain('install the companion plugin wpum-n8n-connector');
+	});
+
 	it('succeeds with a warning when WP User Manager is not active', async () => {
 		const wp = await site({ wpumActive: false });
 		const result = await testWith(wp.credentials());
@@ -104,7 +117,7 @@ describe('WP User Manager API credential test', () => {
 		try {
 			const result = await testWith({ url: other.url, username: 'admin', applicationPassword: 'x' });
 			expect(result.status).toBe('Error');
-			expect(result.message).toMatch(/^No WordPress REST API found at http:\/\/127\.0\.0\.1:\d+\/wp-json\/ \(HTTP 404\)/);
+			expect(result.message).toMatch(/^No WordPress REST API found at http:\/\/127\.0\.0\.1:\d+ \(HTTP 404 for \/wp-json\/ and \?rest_route=\)\. Check the Site URL/);
 		} finally {
 			await other.close();
 		}
