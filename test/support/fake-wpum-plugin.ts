@@ -47,6 +47,13 @@ export function loadContractExamples(): Array<{ file: string; json: Json }> {
 		.map((file) => ({ file, json: JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json }));
 }
 
+/** The plugin's recorded REST answers (contract/examples/rest/<name>.json), or undefined when absent. */
+export function restExample(name: string): any {
+	const dir = process.env.WPUM_CONTRACT_EXAMPLES_DIR ?? join(CONTRACT_DIR, 'examples');
+	const file = join(dir, 'rest', `${name}.json`);
+	return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
 /** Example events among the plugin's examples: a whole event, or `{ "body": event }` as captured. */
 export function exampleEvents(): Array<{ file: string; event: Json }> {
 	return loadContractExamples()
@@ -236,6 +243,8 @@ export class FakeWpumPlugin {
 			{ key: 'first_name', label: 'First name', type: 'text', group_id: 1, group: 'Primary fields', options: [], multiple: false, required: false },
 		],
 	};
+	/** When set, GET /status answers exactly this (e.g. the plugin's own example). */
+	statusBody?: Json;
 	private nextWebhookId = 1;
 
 	constructor(options: FakePluginOptions = {}) {
@@ -364,6 +373,7 @@ export class FakeWpumPlugin {
 
 		if (req.method === 'GET' && route === '/status') {
 			if (!can('list_users')) return;
+			if (this.statusBody) return sendJson(res, 200, this.statusBody);
 			return sendJson(res, 200, {
 				plugin_version: '0.1.0',
 				site_url: this.url,
