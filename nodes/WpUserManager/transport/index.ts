@@ -37,8 +37,6 @@ function hintFor(status: number): string | undefined {
 		return 'WordPress refused the username or application password. Check the "WP User Manager API" credential.';
 	if (status === 403)
 		return 'The WordPress user in the credential lacks the permission for this. Use an administrator account.';
-	if (status === 404)
-		return 'If the message mentions "rest_no_route", the companion plugin wpum-n8n-connector is not installed or not active.';
 	return undefined;
 }
 
@@ -110,10 +108,13 @@ export async function wpumApiRequest(
 	if (statusCode >= 200 && statusCode < 300) return response.body;
 
 	const rest = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as WpRestError;
-	const pluginMessage =
+	let pluginMessage =
 		typeof rest.message === 'string' && rest.message
 			? rest.message
 			: `The site answered ${method} ${path} with HTTP ${statusCode} and no error message`;
+	if (rest.code === 'rest_no_route') {
+		pluginMessage = `The companion plugin wpum-n8n-connector is not installed or not active on ${base}, or too old for ${method} ${path}. Install or update it (Plugins → Add New → Upload Plugin)`;
+	}
 	const details = [`HTTP ${statusCode}`, rest.code ? `code ${rest.code}` : undefined, hintFor(statusCode)]
 		.filter(Boolean)
 		.join(' · ');

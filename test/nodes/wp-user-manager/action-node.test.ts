@@ -63,6 +63,16 @@ describe('WP User Manager node', () => {
 			expect(plugin.routeLog()).toEqual([]);
 		});
 
+		it('says the companion plugin is missing when its routes do not exist', async () => {
+			const bare = await startFakeWpumPlugin({ pluginActive: false });
+			try {
+				const { error } = await harnessFor(bare).runNode(actionNode({ resource: 'user', operation: 'get', userId: '1' }));
+				expect(error?.message).toMatch(/^The companion plugin wpum-n8n-connector is not installed or not active on http:\/\/127\.0\.0\.1:\d+, or too old for GET \/users\/1\. .*\(HTTP 404\)$/);
+			} finally {
+				await bare.close();
+			}
+		});
+
 		it('reports refused credentials with the plugin message and 401', async () => {
 			plugin.accounts[ADMIN.username].password = 'rotated';
 			const { error } = await harnessFor(plugin).runNode(actionNode({ resource: 'user', operation: 'get', userId: '1' }));
