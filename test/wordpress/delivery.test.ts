@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { sendJson, startServer, type LocalServer, type RecordedRequest } from '../support/http-server';
-import { TEST_SECRET, assertEvent, outbox, php, phpString, pluginNotices, resetPlugin, rest, runDeliveries, saveExample } from './site';
+import { TEST_SECRET, assertEvent, outbox, php, phpString, pluginNotices, resetPlugin, rest, runCron, runDeliveries, saveExample } from './site';
 
 let seq = 0;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${++seq}`;
@@ -99,7 +99,7 @@ describe('delivery', () => {
 		// Nothing is sent twice.
 		expect(await runDeliveries()).toBe(0);
 		expect(receiver.requests).toHaveLength(1);
-		saveExample('delivery-request-headers', {
+		saveExample('rest/delivery-request-headers', {
 			'content-type': request.headers['content-type'],
 			'x-wpum-event-id': request.headers['x-wpum-event-id'],
 			'x-wpum-event': request.headers['x-wpum-event'],
@@ -151,11 +151,11 @@ describe('delivery', () => {
 			expect(failed500.status).toBe('pending');
 			expect(failed500.last_error).toContain('HTTP 500');
 
-			// An hour later everything due goes out.
+			// An hour later WP-Cron's one-minute event sends everything due.
 			await setNow(start + 3600);
-			await runDeliveries();
+			expect(await runCron()).toEqual({ schedule: 'wpum_n8n_every_minute', next: expect.any(Number) });
 			await setNow(start + 7200);
-			await runDeliveries();
+			await runCron();
 			rows = await outbox();
 			expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered']);
 
@@ -227,14 +227,14 @@ describe('delivery', () => {
 		const retried = await rest('POST', `/wpum-n8n/v1/deliveries/${failed.id}/retry`);
 		expect(retried.status).toBe(200);
 		expect(retried.body).toMatchObject({ id: failed.id, status: 'pending', last_error: expect.stringMatching(/./) });
-		saveExample('rest-delivery-retry', retried.body);
+		saveExample('rest/delivery-retry', retried.body);
 		await php(`global $wpdb; $wpdb->update( $wpdb->prefix . 'wpum_n8n_webhooks', array( 'url' => ${phpString(`${receiver.url}/back`)} ), array( 'id' => ${failed.webhook_id} ) ); return true;`);
 		await runDeliveries();
 		expect(receiver.requests.map((r) => r.headers['x-wpum-event-id'])).toEqual([failed.event_id]);
 		expect(Number(receiver.requests[0].headers['x-wpum-attempt'])).toBe(result.attempts + 1);
 		const list = await rest('GET', '/wpum-n8n/v1/deliveries', { query: { status: 'delivered' } });
 		expect(list.body.deliveries.map((d: any) => d.id)).toContain(failed.id);
-		saveExample('rest-deliveries', list.body);
+		saveExample('rest/deliveries', list.body);
 		const again = await rest('POST', `/wpum-n8n/v1/deliveries/${failed.id}/retry`);
 		expect(again.status).toBe(409);
 		expect(again.body.message).toMatch(/already delivered/);
@@ -251,6 +251,15 @@ describe('delivery', () => {
 		expect(row.status).toBe('delivered');
 	});
 
+	it('under PHP-FPM it is sent in-process on shutdown, after the response (no runner needed)', async () => {
+		await resetPlugin(`${receiver.url}/in-process`);
+		await php("update_option( 'wpum_fixture_inline', 1 ); return true;");
+		const userId = await register(unique('inline'));
+		// Playground has no fastcgi_finish_request(): the shutdown hook sends before the response ends.
+		expect(receiver.requests.map((r) => (r.body as any).user.id)).toEqual([userId]);
+		expect((await outbox())[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+	});
+
 	it('a test event (ping) goes to one subscription with the admin profile', async () => {
 		const webhookId = await resetPlugin(`${receiver.url}/ping`);
 		const queued = await rest('POST', `/wpum-n8n/v1/webhooks/${webhookId}/test`);
@@ -263,6 +272,6 @@ describe('delivery', () => {
 		expect(ping).toMatchObject({ event: 'ping', event_id: queued.body.event_id, user: { login: 'admin' } });
 		expect(receiver.requests[0].headers['x-wpum-delivery']).toBe(String(queued.body.delivery_id));
 		saveExample('event-ping', ping);
-		saveExample('rest-webhook-test', queued.body);
+		saveExample('rest/webhook-test', queued.body);
 	});
 });

@@ -68,11 +68,11 @@ describe('REST API', () => {
 		});
 		expect(created.status).toBe(201);
 		expect(created.body).toEqual({ id: expect.any(Number), url: 'https://n8n.example.org/webhook/abc/webhook', events: ['user.registered', 'user.updated'], name: 'CRM sync', created_at: expect.stringMatching(/Z$/) });
-		saveExample('rest-webhook-created', created.body);
+		saveExample('rest/webhook-created', created.body);
 		const list = await rest('GET', `${NS}/webhooks`);
 		expect(list.body).toEqual([created.body]);
 		expect(JSON.stringify(list.body)).not.toContain(TEST_SECRET);
-		saveExample('rest-webhooks', list.body);
+		saveExample('rest/webhooks', list.body);
 
 		const bad = async (body: unknown) => rest('POST', `${NS}/webhooks`, { body });
 		const unknownEvent = await bad({ url: 'https://x.example', events: ['user.created'], secret: TEST_SECRET });
@@ -118,7 +118,7 @@ describe('REST API', () => {
 		expect(page1.body).toMatchObject({ page: 1, per_page: 2, total: 3, total_pages: 2 });
 		expect([...page1.body.users, ...page2.body.users].map((u: any) => u.id)).toEqual([a, b, c]);
 		page1.body.users.forEach(assertUser);
-		saveExample('rest-users', page1.body);
+		saveExample('rest/users', page1.body);
 
 		const authors = await rest('GET', `${NS}/users`, { query: { registered_after: before, role: 'author' } });
 		expect(authors.body.users.map((u: any) => u.id)).toEqual([c]);
@@ -180,7 +180,7 @@ describe('REST API', () => {
 		});
 		expect(withCustom.body.fields.find((f: any) => f.key === 'wpum_company')).toMatchObject({ type: 'text', required: true });
 		expect(withCustom.body.fields.find((f: any) => f.key === 'user_email')).toMatchObject({ type: 'email', group: 'Primary fields', required: true });
-		saveExample('rest-fields-wpum', withCustom.body);
+		saveExample('rest/fields-wpum', withCustom.body);
 
 		await setWpum({ wpum: true, customFields: false });
 		const primaryOnly = await rest('GET', `${NS}/fields`);
@@ -190,21 +190,21 @@ describe('REST API', () => {
 
 		const forms = await rest('GET', `${NS}/forms`);
 		expect(forms.body).toEqual([{ id: 1, name: 'Default registration form', role: 'subscriber', is_default: true }]);
-		saveExample('rest-forms', forms.body);
+		saveExample('rest/forms', forms.body);
 		const roles = await rest('GET', `${NS}/roles`);
 		expect(roles.body).toEqual(expect.arrayContaining([{ slug: 'administrator', name: 'Administrator' }, { slug: 'subscriber', name: 'Subscriber' }]));
-		saveExample('rest-roles', roles.body);
+		saveExample('rest/roles', roles.body);
 	});
 
 	it('falls back to core WordPress fields and says so in its status when WPUM is absent', async () => {
 		await setWpum({ wpum: false });
 		const status = await rest('GET', `${NS}/status`);
 		expect(status.body).toMatchObject({ plugin_version: '0.1.0', wpum: { active: false, version: null }, custom_fields: { active: false }, user_verification: { active: false, method: null } });
-		saveExample('rest-status-without-wpum', status.body);
+		saveExample('rest/status-without-wpum', status.body);
 		const fields = await rest('GET', `${NS}/fields`);
 		expect(fields.body.source).toBe('core');
 		expect(fields.body.fields.map((f: any) => f.key)).toEqual(['user_login', 'user_email', 'first_name', 'last_name', 'nickname', 'display_name', 'user_url', 'description']);
-		saveExample('rest-fields-core', fields.body);
+		saveExample('rest/fields-core', fields.body);
 		expect((await rest('GET', `${NS}/forms`)).body).toEqual([]);
 
 		// Core hooks alone still produce events, with core fields.
@@ -218,6 +218,6 @@ describe('REST API', () => {
 		await setWpum({ wpum: true, customFields: true, userVerification: true, method: 'manual' });
 		const full = await rest('GET', `${NS}/status`);
 		expect(full.body).toMatchObject({ wpum: { active: true, version: '2.9.14' }, custom_fields: { active: true }, user_verification: { active: true, method: 'approval' }, outbox: { pending: 1, delivered: 0, failed: 0 } });
-		saveExample('rest-status', full.body);
+		saveExample('rest/status', full.body);
 	});
 });

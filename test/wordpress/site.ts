@@ -111,12 +111,13 @@ export function assertNoSecrets(value: unknown) {
 /**
  * Saves a real body or response to contract/examples/<name>.json when WPUM_N8N_WRITE_EXAMPLES=1
  * (the nodes' fake plugin server serves these files, so both sides use what the plugin really sends).
+ * Events and user objects go at the top level; other REST responses under `rest/`.
  */
 export function saveExample(name: string, data: unknown) {
 	if (process.env.WPUM_N8N_WRITE_EXAMPLES !== '1') return;
-	const dir = path.join(ROOT, 'contract/examples');
-	mkdirSync(dir, { recursive: true });
-	writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(data, null, '\t')}\n`);
+	const file = path.join(ROOT, 'contract/examples', `${name}.json`);
+	mkdirSync(path.dirname(file), { recursive: true });
+	writeFileSync(file, `${JSON.stringify(data, null, '\t')}\n`);
 }
 
 export interface OutboxRow {
@@ -164,6 +165,7 @@ export async function resetPlugin(subscribeUrl?: string): Promise<number | null>
 		delete_option( 'wpum_fixture_now' );
 		delete_option( 'wpum_fixture_loopback' );
 		delete_option( 'wpum_fixture_timeout' );
+		delete_option( 'wpum_fixture_inline' );
 		${subscribeUrl ? `return WPUM_N8N_Webhooks::create( ${phpString(subscribeUrl)}, array( '*' ), ${phpString(TEST_SECRET)}, 'jest' )['id'];` : 'return null;'}
 	`);
 }
@@ -178,6 +180,14 @@ export async function subscribe(url: string, events: string[] = ['*'], secret = 
 /** Runs the delivery runner once, as WP-Cron would. Returns the number of attempts made. */
 export function runDeliveries() {
 	return php<number>('return WPUM_N8N_Dispatcher::run_due();');
+}
+
+/** Runs the plugin's WP-Cron event the way wp-cron.php does, and reports its schedule. */
+export function runCron() {
+	return php<{ schedule: string | false; next: number | false }>(`
+		do_action( 'wpum_n8n_deliver_due' );
+		return array( 'schedule' => wp_get_schedule( 'wpum_n8n_deliver_due' ), 'next' => wp_next_scheduled( 'wpum_n8n_deliver_due' ) );
+	`);
 }
 
 /** PHP notices, warnings and deprecations raised in the plugin's files so far. */
