@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { sendJson, startServer, type LocalServer, type RecordedRequest } from '../support/http-server';
-import { TEST_SECRET, assertEvent, outbox, php, phpString, pluginNotices, resetPlugin, rest, runCron, runDeliveries, saveExample } from './site';
+import { TEST_SECRET, assertEvent, outbox, php, phpString, pluginNotices, resetPlugin, rest, runCron, runDeliveries, saveExample, site } from './site';
 
 let seq = 0;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${++seq}`;
@@ -174,6 +174,33 @@ describe('delivery', () => {
 		} finally {
 			await back.close();
 		}
+	});
+
+	it('two runners at once (loopback and WP-Cron) still send each row exactly once', async () => {
+		const slowReceiver = await startServer((_req, res) => {
+			setTimeout(() => sendJson(res, 200, {}), 200);
+		});
+		try {
+			await resetPlugin(`${slowReceiver.url}/race`);
+			await php(`for ( $i = 0; $i < 6; $i++ ) { wpum_fixture_register( array( 'login' => 'race' . $i . uniqid(), 'email' => 'race' . $i . uniqid() . '@example.org' ) ); } return true;`);
+			const [first, second] = await Promise.all([runDeliveries(), runDeliveries()]);
+			expect(first + second).toBe(6);
+			const ids = slowReceiver.requests.map((r) => r.headers['x-wpum-event-id']);
+			expect(ids).toHaveLength(6);
+			expect(new Set(ids).size).toBe(6);
+			expect((await outbox()).every((row) => row.status === 'delivered' && row.attempts === 1)).toBe(true);
+		} finally {
+			await slowReceiver.close();
+		}
+	});
+
+	it('the loopback endpoint refuses callers without the site token', async () => {
+		const response = await fetch(`${site().url}/wp-admin/admin-ajax.php`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'action=wpum_n8n_deliver&token=guess',
+		});
+		expect(response.status).toBe(403);
 	});
 
 	it('a receiver that does not answer in time counts as a failed attempt', async () => {

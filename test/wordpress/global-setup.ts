@@ -67,7 +67,8 @@ export async function bootSite(stateFile?: string): Promise<SiteState> {
 			path.join(ROOT, 'node_modules/@wp-playground/cli/wp-playground.js'),
 			'server',
 			`--port=${port}`,
-			'--php=8.2',
+			// The oldest PHP the plugin supports; WPUM_N8N_PHP=8.3 (8.4, …) runs the suite on another.
+			`--php=${process.env.WPUM_N8N_PHP ?? '8.2'}`,
 			'--workers=2',
 			'--wordpress-install-mode=install-from-existing-files',
 			'--mount-dir-before-install',
