@@ -178,6 +178,12 @@ export interface FakePluginOptions {
 	applicationPasswords?: boolean;
 	/** false: "Plain" permalinks: /wp-json/ is an HTML 404 and only /?rest_route= reaches the REST API. */
 	prettyPermalinks?: boolean;
+	/**
+	 * true: a wrong username or application password gets WordPress core's own 401 (incorrect_password,
+	 * invalid_username). false (default, as observed on a real WordPress 6.1 with the plugin): WordPress
+	 * treats the request as anonymous and the plugin answers its "Authentication required" 401.
+	 */
+	reportsPasswordErrors?: boolean;
 	wpumActive?: boolean;
 	users?: Json[];
 }
@@ -252,6 +258,7 @@ export class FakeWpumPlugin {
 			pluginActive: options.pluginActive ?? true,
 			applicationPasswords: options.applicationPasswords ?? true,
 			prettyPermalinks: options.prettyPermalinks ?? true,
+			reportsPasswordErrors: options.reportsPasswordErrors ?? false,
 			wpumActive: options.wpumActive ?? true,
 		};
 		this.users = options.users ?? [];
@@ -325,10 +332,11 @@ export class FakeWpumPlugin {
 		const [username, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
 		const password = rest.join(':');
 		const account = this.accounts[username];
-		if (!account) return { error: [401, 'invalid_username', 'Unknown username. Check again or try your email address.'] };
+		const reports = this.options.reportsPasswordErrors;
+		if (!account) return reports ? { error: [401, 'invalid_username', 'Unknown username. Check again or try your email address.'] } : {};
 		// WordPress ignores the spaces it shows application passwords with.
 		if (account.password.replace(/\s/g, '') !== password.replace(/\s/g, '')) {
-			return { error: [401, 'incorrect_password', 'The provided password is an invalid application password.'] };
+			return reports ? { error: [401, 'incorrect_password', 'The provided password is an invalid application password.'] } : {};
 		}
 		return { account };
 	}
@@ -358,12 +366,13 @@ export class FakeWpumPlugin {
 		if (error) return restError(res, ...error);
 		const route = restRoute.slice(NAMESPACE.length);
 		const can = (capability: string) => {
+			// The plugin's own permission answers (wpum_n8n_forbidden), as recorded on a real WordPress.
 			if (!account) {
-				restError(res, 401, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
+				restError(res, 401, 'wpum_n8n_forbidden', 'Authentication required: send a WordPress username and application password (HTTP Basic).');
 				return false;
 			}
 			if (!account.capabilities.includes(capability)) {
-				restError(res, 403, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
+				restError(res, 403, 'wpum_n8n_forbidden', `This WordPress user lacks the "${capability}" capability. Use an administrator's application password.`);
 				return false;
 			}
 			return true;

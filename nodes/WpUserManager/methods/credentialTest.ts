@@ -137,9 +137,10 @@ export async function wpUserManagerApiTest(
 				message: `Application passwords are unavailable on ${base}: WordPress offers them only over HTTPS (or with WP_ENVIRONMENT_TYPE set to "local"), and security plugins can turn them off. Serve the site over HTTPS or enable application passwords.`,
 			};
 		}
+		// WordPress often treats a wrong password like no password at all, so both causes stay possible.
 		return {
 			status: 'Error',
-			message: `WordPress ignored the credentials (HTTP 401${wpMessage ? `: ${wpMessage}` : ''}). The web server may strip the Authorization header: on Apache add "SetEnvIf Authorization (.*) HTTP_AUTHORIZATION=$1" to .htaccess.`,
+			message: `WordPress did not accept the username and application password (HTTP 401${wpMessage ? `: ${wpMessage}` : ''}). Check the username, and create a new application password under Users → Profile → Application Passwords. If both are right, the web server strips the Authorization header: on Apache add "SetEnvIf Authorization (.*) HTTP_AUTHORIZATION=$1" to .htaccess.`,
 		};
 	}
 

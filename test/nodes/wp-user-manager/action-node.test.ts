@@ -76,7 +76,7 @@ describe('WP User Manager node', () => {
 		it('reports refused credentials with the plugin message and 401', async () => {
 			plugin.accounts[ADMIN.username].password = 'rotated';
 			const { error } = await harnessFor(plugin).runNode(actionNode({ resource: 'user', operation: 'get', userId: '1' }));
-			expect(error?.message).toBe('The provided password is an invalid application password. (HTTP 401)');
+			expect(error?.message).toBe('Authentication required: send a WordPress username and application password (HTTP Basic). (HTTP 401)');
 		});
 
 		it('says the site is unreachable, without the password anywhere in the error', async () => {
@@ -95,7 +95,7 @@ describe('WP User Manager node', () => {
 				actionNode({ resource: 'user', operation: 'linkCrmContact', userId: '1', crm: 'hubspot', contactId: '1' }, true),
 			);
 			expect(JSON.stringify(output)).not.toContain(SUBSCRIBER.password);
-			expect(output[0][0].json.error).toBe('Sorry, you are not allowed to do that. (HTTP 403)');
+			expect(output[0][0].json.error).toBe('This WordPress user lacks the "edit_users" capability. Use an administrator\'s application password. (HTTP 403)');
 		});
 	});
 

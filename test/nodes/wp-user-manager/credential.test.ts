@@ -69,8 +69,8 @@ describe('WP User Manager API credential test', () => {
 		expect(result.message).toMatch(new RegExp(`^Could not reach ${url} \\(.*ECONNREFUSED.*\\)\\. Check the Site URL`));
 	});
 
-	it('says the credentials were refused for a wrong application password', async () => {
-		const wp = await site();
+	it('says the credentials were refused when WordPress reports a wrong application password', async () => {
+		const wp = await site({ reportsPasswordErrors: true });
 		const result = await testWith({ ...wp.credentials(), applicationPassword: 'wrong wrong wrong' });
 		expect(result).toEqual({
 			status: 'Error',
@@ -79,11 +79,20 @@ describe('WP User Manager API credential test', () => {
 		});
 	});
 
-	it('says the credentials were refused for an unknown username', async () => {
-		const wp = await site();
+	it('says the credentials were refused when WordPress reports an unknown username', async () => {
+		const wp = await site({ reportsPasswordErrors: true });
 		const result = await testWith({ ...wp.credentials(), username: 'nobody' });
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^WordPress refused the username or application password \(Unknown username/);
+	});
+
+	it('when WordPress treats a wrong password as no password, names both causes', async () => {
+		const wp = await site();
+		const result = await testWith({ ...wp.credentials(), applicationPassword: 'wrong wrong wrong' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(
+			/^WordPress did not accept the username and application password \(HTTP 401: Authentication required.*\)\. Check the username, and create a new application password .* If both are right, the web server strips the Authorization header/,
+		);
 	});
 
 	it('says application passwords are unavailable when WordPress ignores them', async () => {
@@ -97,7 +106,7 @@ describe('WP User Manager API credential test', () => {
 		const wp = await site();
 		const result = await testWith(wp.credentials(SUBSCRIBER));
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^WordPress accepted the login of "sub" but this user may not manage users \(HTTP 403: Sorry, you are not allowed to do that\.\)\. Use the application password of an administrator\./);
+		expect(result.message).toMatch(/^WordPress accepted the login of "sub" but this user may not manage users \(HTTP 403: This WordPress user lacks the "list_users" capability\..*\)\. Use the application password of an administrator\./);
 	});
 
 	it('tells the user to install the companion plugin when its routes are missing', async () => {

@@ -99,14 +99,14 @@ describe('WP User Manager Trigger: webhook subscription lifecycle', () => {
 		const harness = harnessFor(plugin);
 		await harness.runWebhookMethod(triggerNode(), 'create');
 		plugin.accounts[ADMIN.username].password = 'changed in WordPress';
-		await expect(harness.runWebhookMethod(triggerNode(), 'delete')).rejects.toThrow(/invalid application password.*401/);
+		await expect(harness.runWebhookMethod(triggerNode(), 'delete')).rejects.toThrow(/Authentication required.*\(HTTP 401\)/);
 		expect(plugin.webhooks).toHaveLength(1);
 	});
 
 	it('activation with a non-admin user fails with the plugin message and the HTTP status', async () => {
 		const harness = harnessFor(plugin, SUBSCRIBER);
 		await expect(harness.runWebhookMethod(triggerNode(), 'checkExists')).rejects.toThrow(
-			'Sorry, you are not allowed to do that. (HTTP 403)',
+			'This WordPress user lacks the "manage_options" capability. Use an administrator\'s application password. (HTTP 403)',
 		);
 	});
 
