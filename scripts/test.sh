@@ -24,4 +24,7 @@ bash scripts/php-lint.sh
 stage "WordPress plugin on a real WordPress (Playground, PHP 8.2)"
 npx jest -c jest.wordpress.config.js --ci --runInBand
 
+stage "end-to-end: the package in a real n8n with a real WordPress (one n8n per file)"
+npx jest -c jest.e2e.config.js --ci --runInBand
+
 stage "done"
