@@ -14,30 +14,31 @@ class WPUM_N8N_Outbox {
 
 	const STATUSES = array( 'pending', 'delivered', 'failed' );
 
+	/** Rows per INSERT: one statement for a normal request, bounded for bulk imports (max_allowed_packet). */
+	const INSERT_CHUNK = 100;
+
 	/**
-	 * Writes events for their subscriptions in ONE insert statement.
+	 * Writes events for their subscriptions: one insert statement (per 100 rows).
 	 *
 	 * @param array $events Each: event_id, event, user_id, body (the JSON string to send), webhook_ids.
 	 * @return int Rows written.
 	 */
 	public static function enqueue( array $events ): int {
 		global $wpdb;
-		$now          = WPUM_N8N_Clock::to_mysql( WPUM_N8N_Clock::now() );
-		$placeholders = array();
-		$values       = array();
+		$now  = WPUM_N8N_Clock::to_mysql( WPUM_N8N_Clock::now() );
+		$rows = array();
 		foreach ( $events as $event ) {
 			foreach ( $event['webhook_ids'] as $webhook_id ) {
-				$placeholders[] = "(%s, %s, %d, %d, %s, 'pending', 0, %s, %s)";
-				array_push( $values, $event['event_id'], $event['event'], (int) $webhook_id, (int) $event['user_id'], $event['body'], $now, $now );
+				$rows[] = array( $event['event_id'], $event['event'], (int) $webhook_id, (int) $event['user_id'], $event['body'], $now, $now );
 			}
 		}
-		if ( ! $placeholders ) {
-			return 0;
-		}
 		$table = WPUM_N8N_Schema::outbox_table();
-		$sql   = "INSERT INTO {$table} (event_id, event, webhook_id, user_id, payload, status, attempts, next_attempt_at, created_at) VALUES " . implode( ', ', $placeholders );
-		$wpdb->query( $wpdb->prepare( $sql, $values ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
-		return count( $placeholders );
+		foreach ( array_chunk( $rows, self::INSERT_CHUNK ) as $chunk ) {
+			$placeholders = implode( ', ', array_fill( 0, count( $chunk ), "(%s, %s, %d, %d, %s, 'pending', 0, %s, %s)" ) );
+			$sql          = "INSERT INTO {$table} (event_id, event, webhook_id, user_id, payload, status, attempts, next_attempt_at, created_at) VALUES {$placeholders}";
+			$wpdb->query( $wpdb->prepare( $sql, array_merge( ...$chunk ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		}
+		return count( $rows );
 	}
 
 	/**
