@@ -5,7 +5,7 @@ import * as delivery from './actions/delivery';
 import * as field from './actions/field';
 import { router } from './actions/router';
 import * as user from './actions/user';
-import { credentialTest, loadOptions } from './methods';
+import { credentialTest, listSearch, loadOptions } from './methods';
 
 export class WpUserManager implements INodeType {
 	description: INodeTypeDescription = {
@@ -44,7 +44,7 @@ export class WpUserManager implements INodeType {
 		],
 	};
 
-	methods = { loadOptions, credentialTest };
+	methods = { loadOptions, listSearch, credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -30,7 +30,8 @@ export function returnAllOrLimit(resource: string, operation: string): INodeProp
 
 /** A positive whole number from a parameter, or an error that names the field and what to enter. */
 export function requireId(this: IExecuteFunctions, parameter: string, label: string, itemIndex: number): number {
-	const raw = this.getNodeParameter(parameter, itemIndex) as string | number;
+	// A plain value, or the value of a resource locator (From List / By ID).
+	const raw = this.getNodeParameter(parameter, itemIndex, undefined, { extractValue: true }) as string | number;
 	const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
 	if (!Number.isInteger(value) || value < 1) {
 		throw new NodeOperationError(this.getNode(), `${label} must be a number like 12, not "${String(raw)}"`, {

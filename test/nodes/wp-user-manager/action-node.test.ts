@@ -28,6 +28,13 @@ describe('WP User Manager node', () => {
 			expect(plugin.routeLog()).toEqual(['GET /users/12']);
 		});
 
+		it('takes the user from the picker (resource locator, list or ID mode)', async () => {
+			const h = harnessFor(plugin);
+			const fromList = await h.runNode(actionNode({ resource: 'user', operation: 'get', userId: { __rl: true, mode: 'list', value: '9' } }));
+			const byId = await h.runNode(actionNode({ resource: 'user', operation: 'get', userId: { __rl: true, mode: 'id', value: ' 10 ' } }));
+			expect([fromList.output[0][0].json.id, byId.output[0][0].json.id]).toEqual([9, 10]);
+		});
+
 		it('runs once per input item with the ID mapped from each item', async () => {
 			const { output } = await harnessFor(plugin).runNode(
 				actionNode({ resource: 'user', operation: 'get', userId: '={{ $json.id }}' }),
@@ -266,6 +273,19 @@ describe('WP User Manager node', () => {
 
 	describe('dropdowns', () => {
 		const node = { name: 'WPUM', type: 'wpUserManager' };
+
+		it('the User picker pages through every user, 100 at a time, and filters by name, e-mail or ID', async () => {
+			const harness = harnessFor(plugin);
+			const first = await harness.listSearch(node, 'searchUsers');
+			expect(first.results).toHaveLength(100);
+			expect(first.results[0]).toEqual({ name: 'User 1 (user1@example.com)', value: '1', url: `${plugin.url}/wp-admin/user-edit.php?user_id=1` });
+			expect(first.paginationToken).toBe('2');
+			const third = await harness.listSearch(node, 'searchUsers', undefined, '3');
+			expect(third.results.map((r) => r.value)).toEqual(Array.from({ length: 30 }, (_, i) => String(201 + i)));
+			expect(third.paginationToken).toBeUndefined();
+			const found = await harness.listSearch(node, 'searchUsers', 'USER17@');
+			expect(found.results.map((r) => r.value)).toEqual(['17']);
+		});
 
 		it('fields are grouped the way WPUM groups them, labelled "Group › Label (type)", valued by key', async () => {
 			const options = await harnessFor(plugin).loadOptions(node, 'getFields');

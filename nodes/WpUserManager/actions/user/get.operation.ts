@@ -5,14 +5,30 @@ import { requireId, type OperationResult } from '../common';
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'User ID',
+		displayName: 'User',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
-		default: '',
-		placeholder: '12',
-		description: 'The WordPress user ID (a number)',
+		default: { mode: 'list', value: '' },
+		description: 'The WordPress user: pick one from the list or enter their numeric ID',
 		displayOptions: { show: { resource: ['user'], operation: ['get', 'linkCrmContact'] } },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchUsers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '12',
+				validation: [
+					{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'Enter the numeric WordPress user ID, e.g. 12' } },
+				],
+			},
+		],
 	},
 ];
 
