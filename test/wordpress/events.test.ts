@@ -254,6 +254,49 @@ describe('events written to the outbox', () => {
 		expect(new Set(deleted.map((r) => r.event_id)).size).toBe(1);
 	});
 
+	it('normalizes stored values by field type whatever the site date format', async () => {
+		const cases = await php<Record<string, unknown>>(`
+			$n = static fn( $raw, $type, $multiple = false ) => WPUM_N8N_User_Serializer::normalize( $raw, array( 'type' => $type, 'multiple' => $multiple, 'options' => array() ) );
+			update_option( 'date_format', 'd/m/Y' );
+			$out = array(
+				'date_ymd'        => $n( '1990-04-01', 'datepicker' ),
+				'date_site'       => $n( '05/04/1991', 'datepicker' ),
+				'date_timestamp'  => $n( '638928000', 'datepicker' ),
+				'date_garbage'    => $n( 'not a date', 'datepicker' ),
+				'checkbox_on'     => $n( '1', 'checkbox' ),
+				'checkbox_off'    => $n( '', 'checkbox' ),
+				'number_int'      => $n( '42', 'number' ),
+				'number_float'    => $n( '3,5', 'number' ),
+				'number_empty'    => $n( '', 'number' ),
+				'multi_serialized'=> $n( serialize( array( 'a', 'b' ) ), 'multiselect' ),
+				'multi_single'    => $n( 'a', 'multicheckbox' ),
+				'file_single'     => $n( 'https://x/a.pdf', 'file' ),
+				'file_multiple'   => $n( array( array( 'url' => 'https://x/a.png', 'path' => '/srv/a.png' ) ), 'file', true ),
+				'text_empty'      => $n( '', 'text' ),
+				'never_saved'     => $n( null, 'text' ),
+			);
+			update_option( 'date_format', 'F j, Y' );
+			return $out;
+		`);
+		expect(cases).toEqual({
+			date_ymd: '1990-04-01',
+			date_site: '1991-04-05',
+			date_timestamp: '1990-04-01',
+			date_garbage: null,
+			checkbox_on: true,
+			checkbox_off: false,
+			number_int: 42,
+			number_float: 3.5,
+			number_empty: null,
+			multi_serialized: ['a', 'b'],
+			multi_single: ['a'],
+			file_single: 'https://x/a.pdf',
+			file_multiple: ['https://x/a.png'],
+			text_empty: null,
+			never_saved: null,
+		});
+	});
+
 	it('without subscriptions nothing is queued', async () => {
 		await resetPlugin();
 		const id = await registerThroughWpum(unique('nobody'));
