@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 import { sendJson, startServer } from '../support/http-server';
 import { CountNode, FetchNode, GreetNode, HarnessTestApi } from './fixtures/harness-test-nodes';
 import { Harness } from './index';
@@ -47,6 +49,13 @@ describe('real-engine harness', () => {
 		const second = await harness.runNode({ name: 'Counter', type: 'count' });
 		expect(second.output[0][0].json).toEqual({ runs: 2 });
 		expect(second.staticData['node:Counter']).toEqual({ runs: 2 });
+	});
+
+	it('stores static data as plain objects, so later runs do not wrap proxies in proxies', async () => {
+		const harness = new Harness({ nodeTypes: [CountNode] });
+		for (let run = 0; run < 3; run++) await harness.runNode({ name: 'Counter', type: 'count' });
+		expect(types.isProxy(harness.staticData['node:Counter'])).toBe(false);
+		expect(harness.staticData['node:Counter']).toEqual({ runs: 3 });
 	});
 
 	it('sends HTTP through the credential type authenticate to a local server', async () => {

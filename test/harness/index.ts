@@ -112,7 +112,7 @@ export class Harness {
 			const last = tasks[tasks.length - 1];
 			outputs[name] = (last.data?.main ?? []).map((items) => items ?? []);
 		}
-		Object.assign(this.staticData, workflow.staticData);
+		this.keepStaticData(workflow);
 		return { outputs, error: run.data.resultData.error as WorkflowResult['error'], staticData: this.staticData, run };
 	}
 
@@ -134,7 +134,7 @@ export class Harness {
 		const fn = nodeType.webhookMethods?.[webhookName]?.[method];
 		if (!fn) throw new Error(`${node.type} has no webhook method ${method}`);
 		const result = await fn.call(context);
-		Object.assign(this.staticData, workflow.staticData);
+		this.keepStaticData(workflow);
 		return result;
 	}
 
@@ -156,7 +156,7 @@ export class Harness {
 		const context = new WebhookContext(workflow, workflowNode, additionalData, mode, webhookData, [], null);
 		if (!nodeType.webhook) throw new Error(`${node.type} has no webhook()`);
 		const result = await nodeType.webhook.call(context);
-		Object.assign(this.staticData, workflow.staticData);
+		this.keepStaticData(workflow);
 		return { result, response };
 	}
 
@@ -183,6 +183,16 @@ export class Harness {
 		if (!fn) throw new Error(`${nodeTypeName} has no credentialTest.${method}`);
 		const credential: ICredentialsDecrypted = { id: 'test', name: 'test', type: credentialType, data };
 		return await fn.call(new CredentialTestContext(), credential);
+	}
+
+	/**
+	 * n8n wraps static data in change-tracking proxies; store a plain copy (as n8n persists it) so the
+	 * next run does not wrap proxies in proxies.
+	 */
+	private keepStaticData(workflow: Workflow) {
+		const plain = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		for (const key of Object.keys(this.staticData)) delete this.staticData[key];
+		Object.assign(this.staticData, plain);
 	}
 
 	private methodContext(node: TestNode) {
