@@ -1,17 +1,7 @@
-// Runs every bench/*.bench.ts: TypeScript is transpiled in memory with the project's own compiler
-// (no ts-node needed), then each file runs in turn.
+// Runs every bench/*.bench.ts (TypeScript via scripts/ts-register.js), one file after another.
 const fs = require('fs');
 const path = require('path');
-const ts = require('typescript');
-
-require.extensions['.ts'] = (module, filename) => {
-	const source = fs.readFileSync(filename, 'utf8');
-	const { outputText } = ts.transpileModule(source, {
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-		fileName: filename,
-	});
-	module._compile(outputText, filename);
-};
+require('../scripts/ts-register');
 
 const only = process.argv.slice(2);
 const files = fs

@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# The main job. Today: build the n8n package and the installable WordPress plugin zip.
+# The main job: WordPress + companion plugin, n8n with this package, a sandbox CRM and a live workflow,
+# all on 127.0.0.1 (see scripts/start.ts). Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
-npm run -s build
-echo
-echo "n8n package built in dist/ (install it in n8n: Settings → Community Nodes, or npm pack)."
-[ -f dist/wordpress/wpum-n8n-connector.zip ] && echo "WordPress plugin: dist/wordpress/wpum-n8n-connector.zip (Plugins → Add New → Upload Plugin)."
-exit 0
+exec node -r ./scripts/ts-register.js scripts/start.ts

@@ -46,7 +46,7 @@ export interface N8nServer {
 	restart(): Promise<void>;
 }
 
-export async function startN8n(options: { version?: string; tarball: string; env?: Record<string, string> }): Promise<N8nServer> {
+export async function startN8n(options: { version?: string; tarball: string; port?: number; env?: Record<string, string> }): Promise<N8nServer> {
 	const version = options.version ?? '2.8.4';
 	const install = execFileSync('bash', [path.join(ROOT, 'scripts/install-n8n.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 	const userFolder = mkdtempSync(path.join(tmpdir(), 'wpum-n8n-user-'));
@@ -57,7 +57,7 @@ export async function startN8n(options: { version?: string; tarball: string; env
 	const installed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
 	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE]: installed.version } }));
 
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const brokerPort = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const logFile = path.join(userFolder, 'n8n.log');
