@@ -11,3 +11,16 @@ require.extensions['.ts'] = (module, filename) => {
 	});
 	module._compile(outputText, filename);
 };
+
+// `import … from './X.node'` must load X.node.ts, not the codex X.node.json beside it (plain `node`
+// tries .json before .ts; jest and tsc resolve .ts first).
+const Module = require('module');
+const path = require('path');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+	if (request.startsWith('.') && request.endsWith('.node') && parent && parent.filename) {
+		const candidate = path.resolve(path.dirname(parent.filename), `${request}.ts`);
+		if (fs.existsSync(candidate)) return candidate;
+	}
+	return resolveFilename.call(this, request, parent, ...rest);
+};
