@@ -12,7 +12,7 @@ const register = (login: string, custom: Record<string, unknown> = {}, pending =
 
 describe('REST API', () => {
 	beforeAll(async () => {
-		await setWpum({ wpum: true, customFields: true });
+		await setWpum({ wpum: true, customFields: true, userVerification: true, method: 'email' });
 		await resetPlugin();
 	});
 	afterAll(async () => {
@@ -126,6 +126,12 @@ describe('REST API', () => {
 		expect(pending.body.users.map((u: any) => [u.id, u.status])).toEqual([[b, 'pending_verification']]);
 		const active = await rest('GET', `${NS}/users`, { query: { registered_after: before, status: 'active' } });
 		expect(active.body.users.map((u: any) => u.id)).toEqual([a, c]);
+		// Without the User Verification addon nobody is pending (a leftover flag gates nothing).
+		await setWpum({ wpum: true, customFields: true });
+		const noAddon = await rest('GET', `${NS}/users`, { query: { registered_after: before, status: 'active' } });
+		expect(noAddon.body.users.map((u: any) => [u.id, u.status])).toEqual([[a, 'active'], [b, 'active'], [c, 'active']]);
+		expect((await rest('GET', `${NS}/users`, { query: { registered_after: before, status: 'pending_verification' } })).body.users).toEqual([]);
+		await setWpum({ wpum: true, customFields: true, userVerification: true, method: 'email' });
 
 		const mark = await php<string>("sleep( 1 ); return gmdate( 'Y-m-d\\\\TH:i:s\\\\Z', time() );");
 		await php(`sleep( 1 ); wpum_fixture_account_update( ${a}, array(), array( 'wpum_company' => 'A2' ) ); return true;`);

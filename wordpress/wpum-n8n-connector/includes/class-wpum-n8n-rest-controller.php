@@ -265,7 +265,12 @@ class WPUM_N8N_Rest_Controller {
 			);
 		}
 
-		if ( ! empty( $request['status'] ) ) {
+		if ( ! empty( $request['status'] ) && ! WPUM_N8N_Wpum::user_verification_active() ) {
+			// Without the addon every user is active.
+			if ( 'active' !== $request['status'] ) {
+				$args['include'] = array( 0 );
+			}
+		} elseif ( ! empty( $request['status'] ) ) {
 			$status = (string) $request['status'];
 			if ( 'active' === $status ) {
 				$args['meta_query'][] = array(

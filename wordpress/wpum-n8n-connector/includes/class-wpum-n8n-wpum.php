@@ -72,9 +72,14 @@ class WPUM_N8N_Wpum {
 	}
 
 	/**
-	 * `active`, `pending_approval` or `pending_verification`, decided from the user's own flag.
+	 * `active`, `pending_approval` or `pending_verification`, decided from the user's own flag while the
+	 * User Verification addon is active.
 	 */
 	public static function user_status( int $user_id ): string {
+		// A flag left behind by a deactivated addon gates nothing any more.
+		if ( ! self::user_verification_active() ) {
+			return 'active';
+		}
 		$pending = get_user_meta( $user_id, 'wpumuv_needs_verification', true );
 		if ( empty( $pending ) ) {
 			return 'active';
