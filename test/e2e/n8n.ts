@@ -11,6 +11,12 @@ const ROOT = path.resolve(__dirname, '../..');
 const PACKAGE = 'n8n-nodes-wp-user-manager';
 const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-Owner' };
 
+/** The n8n versions the end-to-end suite proves: the oldest and the newest supported (WPUM_N8N_VERSIONS overrides). */
+export const N8N_VERSIONS = (process.env.WPUM_N8N_VERSIONS ?? '2.8.4,2.41.1')
+	.split(',')
+	.map((v) => v.trim())
+	.filter(Boolean);
+
 export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
@@ -85,7 +91,8 @@ export async function startN8n(options: { version?: string; tarball: string; por
 	const launch = async () => {
 		const log = openSync(logFile, 'a');
 		const starts = readFileSync(logFile, 'utf8').split('Editor is now accessible via').length;
-		child = spawn(path.join(install, 'node_modules/.bin/n8n'), ['start'], { env, stdio: ['ignore', log, log] });
+		// bin/n8n runs the server on the Node its version needs (scripts/install-n8n.sh).
+		child = spawn(path.join(install, 'bin/n8n'), ['start'], { env, stdio: ['ignore', log, log] });
 		// /healthz and even /rest answer ("n8n is starting up") before n8n is ready; this line marks ready.
 		const ready = () => readFileSync(logFile, 'utf8').split('Editor is now accessible via').length > starts;
 		await waitFor(() => ready() || child.exitCode !== null, 180_000, () => readFileSync(logFile, 'utf8').slice(-3000));
