@@ -2,11 +2,12 @@
 // server with this package installed from its npm tarball, the workflow templates imported through
 // n8n's public API, and fake CRMs on 127.0.0.1. WordPress is driven by firing WP User Manager's hooks on
 // real users; the plugin delivers its outbox when the test runs its WP-Cron runner.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { FLUENTCRM_PASSWORD, FLUENTCRM_USER, FluentCrmFake } from '../crm/fakes/fluentcrm';
+import { HUBSPOT_TOKEN, HubSpotFake } from '../crm/fakes/hubspot';
 import { MAILCHIMP_AUDIENCE, MAILCHIMP_KEY, MailchimpFake } from '../crm/fakes/mailchimp';
 import { bootSite } from '../wordpress/global-setup';
 import { stopSite } from '../wordpress/global-teardown';
@@ -14,6 +15,8 @@ import { php, phpString, type SiteState } from '../wordpress/site';
 import { packPackage, startN8n, waitFor, type N8nServer } from './n8n';
 
 const TEMPLATES = path.resolve(__dirname, '../../templates');
+/** Users who register while n8n is down (each costs a few Playground requests). */
+const OFFLINE_USERS = 12;
 
 let wp: SiteState;
 let n8n: N8nServer;
@@ -43,8 +46,10 @@ function register(login: string, options: { pending?: boolean; first?: string; c
 /** Runs the plugin's delivery runner once, as WP-Cron would; returns the attempts made. */
 const runDeliveries = () => wpPhp<number>('return WPUM_N8N_Dispatcher::run_due();');
 
-async function wpRest<T = any>(method: string, route: string, body?: unknown): Promise<T> {
-	const response = await fetch(`${wp.url}/?rest_route=${encodeURIComponent(route)}`, {
+async function wpRest<T = any>(method: string, route: string, query: Record<string, string | number> = {}, body?: unknown): Promise<T> {
+	const search = new URLSearchParams({ rest_route: route });
+	for (const [key, value] of Object.entries(query)) search.set(key, String(value));
+	const response = await fetch(`${wp.url}/?${search.toString()}`, {
 		method,
 		headers: {
 			authorization: `Basic ${Buffer.from(`${wp.admin.user}:${wp.admin.password}`).toString('base64')}`,
@@ -116,7 +121,12 @@ async function createCredential(name: string, type: string, data: Record<string,
 /** Imports a template as a user would (credentials matched by name), with `edit` applied first. */
 async function importTemplate(file: string, edit: (node: any) => void = () => {}): Promise<string> {
 	const template = JSON.parse(readFileSync(path.join(TEMPLATES, file), 'utf8'));
-	template.nodes.forEach(edit);
+	for (const node of template.nodes) {
+		// The templates carry no webhookId, so every import gets its own trigger address. n8n's editor gives
+		// a webhook node one when it lands on the canvas; the public API does not, so do what the editor does.
+		if (node.type.endsWith('.wpUserManagerTrigger')) node.webhookId = randomUUID();
+		edit(node);
+	}
 	const { name, nodes, connections, settings } = template;
 	const created = await n8n.api<{ id: string; nodes: any[] }>('POST', '/workflows', { name, nodes, connections, settings });
 	// Every credential the template names was found by its name.
@@ -252,6 +262,71 @@ describe('WPUM → FluentCRM template in n8n with a real WordPress', () => {
 		const after = await subscriptions();
 		expect(after.map((s) => [s.url, [...s.events].sort()])).toEqual([[before[0].url, ['user.registered', 'user.updated']]]);
 		expect(after[0].id).not.toBe(before[0].id);
+	});
+
+	it(`n8n stopped while ${OFFLINE_USERS} users register: once it is back, the plugin's retries create every contact, each once`, async () => {
+		const executionsBefore = (await finishedExecutions(workflowId, 2)).length;
+		const contactsBefore = fluent.contactCount();
+		await n8n.stop();
+		const registeredFrom = await wpPhp<number>('return time();');
+		const logins = Array.from({ length: OFFLINE_USERS }, () => unique('offline'));
+		const ids = await wpPhp<number[]>(`
+			$ids = array();
+			foreach ( json_decode( ${phpString(JSON.stringify(logins))}, true ) as $login ) {
+				$ids[] = wpum_fixture_register( array( 'login' => $login, 'email' => $login . '@example.org', 'first_name' => 'Olly', 'last_name' => 'Line', 'custom' => array( 'wpum_company' => 'Offline Inc' ) ) );
+			}
+			return $ids;`);
+		expect(ids).toHaveLength(OFFLINE_USERS);
+
+		// The outbox rows of these users: [event, status] each, in one request.
+		const statuses = () =>
+			wpPhp<Array<[string, string]>>(
+				`global $wpdb; return array_map( fn( $r ) => array( $r['event'], $r['status'] ), $wpdb->get_results( "SELECT event, status FROM {$wpdb->prefix}wpum_n8n_outbox WHERE user_id IN (${ids.join(',')}) ORDER BY id", ARRAY_A ) );`,
+			);
+
+		// n8n is down: the first delivery is refused and the subscription's other events wait their turn.
+		expect(await runDeliveries()).toBe(1);
+		expect(await statuses()).toEqual(ids.map(() => ['user.registered', 'pending']));
+		expect(fluent.contactCount()).toBe(contactsBefore);
+
+		await n8n.restart();
+		// WP-Cron retries after the backoff: move the plugin's clock on (6 h a run, inside its 72 h window).
+		const start = await wpPhp<number>('return time();');
+		let run = 0;
+		let last: Array<[string, string]> = [];
+		try {
+			await waitFor(
+				async () => {
+					run++;
+					await wpPhp(`update_option( 'wpum_fixture_now', ${start + run * 21600} ); return WPUM_N8N_Dispatcher::run_due();`);
+					last = await statuses();
+					return last.every(([, status]) => status === 'delivered');
+				},
+				240_000,
+				() => `after ${run} runs: ${JSON.stringify(last)}\n${readFileSync(n8n.logFile, 'utf8').slice(-1500)}`,
+			);
+		} finally {
+			await wpPhp("delete_option( 'wpum_fixture_now' ); return true;");
+		}
+
+		const list = await finishedExecutions(workflowId, executionsBefore + OFFLINE_USERS);
+		expect(list).toHaveLength(executionsBefore + OFFLINE_USERS);
+		const fresh = list.slice(executionsBefore);
+		expect(fresh.map((e) => e.status)).toEqual(fresh.map(() => 'success'));
+		const eventUsers = fresh.map((e) => nodeOutput(e, 'WP User Manager Trigger')![0].user.id as number);
+		expect([...eventUsers].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+
+		expect(fluent.contactCount()).toBe(contactsBefore + OFFLINE_USERS);
+		for (const login of logins) {
+			expect(fluent.findByEmail(`${login}@example.org`)?.fields).toMatchObject({ first_name: 'Olly', last_name: 'Line', company: 'Offline Inc' });
+		}
+		const registeredAfter = new Date((registeredFrom - 1) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		const users = await wpRest<{ users: any[] }>('GET', '/wpum-n8n/v1/users', { per_page: 100, registered_after: registeredAfter });
+		const linked = users.users.filter((user) => ids.includes(user.id)).map((user) => fluent.contacts.get(String(user.crm.fluentcrm?.contact_id))?.email);
+		expect(linked.sort()).toEqual(logins.map((login) => `${login}@example.org`).sort());
+	}, 480_000);
+
+	afterAll(async () => {
 		await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
 		expect(await subscriptions()).toEqual([]);
 	});
@@ -271,6 +346,8 @@ describe('WPUM → Mailchimp template: Defer until activation', () => {
 
 	afterAll(async () => {
 		await setUserVerification(false);
+		await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
+		expect(await subscriptions()).toEqual([]);
 	});
 
 	async function pendingThenActivated(method: 'manual' | 'email', previousExecutions: number) {
@@ -310,5 +387,82 @@ describe('WPUM → Mailchimp template: Defer until activation', () => {
 
 	it('a user pending e-mail verification likewise, once they confirm', async () => {
 		await pendingThenActivated('email', 2);
+	});
+});
+
+describe('WPUM → HubSpot template, and the backfill template', () => {
+	let hubspot: HubSpotFake;
+	let liveWorkflowId: string;
+	let liveUserId: number;
+	let liveEmail: string;
+
+	beforeAll(async () => {
+		hubspot = await new HubSpotFake().start();
+		await createCredential('HubSpot', 'wpumHubSpotApi', { accessToken: HUBSPOT_TOKEN, baseUrl: hubspot.url });
+	});
+
+	afterAll(async () => {
+		await hubspot?.close();
+	});
+
+	it('a registration creates the HubSpot contact with its tags and links it to the user', async () => {
+		liveWorkflowId = await importTemplate('wpum-to-hubspot.json');
+		await n8n.api('POST', `/workflows/${liveWorkflowId}/activate`);
+		const login = unique('hubert');
+		liveEmail = `${login}@example.org`;
+		liveUserId = await register(login, { first: 'Hubert', company: 'Hub Co' });
+		expect(await runDeliveries()).toBe(1);
+		const [execution] = await finishedExecutions(liveWorkflowId, 1);
+		expect(execution.status).toBe('success');
+		const contact = hubspot.findByEmail(liveEmail)!;
+		expect(contact.fields).toMatchObject({ firstname: 'Hubert', lastname: 'Doe', company: 'Hub Co', wpum_tags: 'WordPress member' });
+		expect((await wpUser(liveUserId)).crm.hubspot).toMatchObject({ contact_id: contact.id, tags: ['WordPress member'] });
+		await n8n.api('POST', `/workflows/${liveWorkflowId}/deactivate`);
+		expect(await subscriptions()).toEqual([]);
+	});
+
+	it('the backfill pulls every existing user (all pages) and upserts them in batches of 100, without duplicates', async () => {
+		expect(await subscriptions()).toEqual([]);
+		// Enough users for two pages of the plugin's user list and two HubSpot batches. Written to the tables
+		// as an importer would (wp_insert_user takes ~0.5 s a user in Playground).
+		const existing = (await wpRest<{ total: number }>('GET', '/wpum-n8n/v1/users', { per_page: 1 })).total;
+		await wpPhp(`
+			global $wpdb;
+			for ( $n = 1; $n <= ${130 - existing}; $n++ ) {
+				$wpdb->insert( $wpdb->users, array( 'user_login' => 'backfill' . $n, 'user_nicename' => 'backfill' . $n, 'user_email' => 'backfill' . $n . '@example.org', 'user_pass' => '', 'user_registered' => gmdate( 'Y-m-d H:i:s' ), 'display_name' => 'Back Fill ' . $n ) );
+				$id = (int) $wpdb->insert_id;
+				$wpdb->query( $wpdb->prepare( "INSERT INTO {$wpdb->usermeta} (user_id, meta_key, meta_value) VALUES (%d, %s, %s), (%d, 'first_name', 'Back'), (%d, 'last_name', %s)", $id, $wpdb->prefix . 'capabilities', serialize( array( 'subscriber' => true ) ), $id, $id, 'Fill ' . $n ) );
+			}
+			return true;`);
+		const { total } = await wpRest<{ total: number }>('GET', '/wpum-n8n/v1/users', { per_page: 1 });
+		expect(total).toBe(130);
+		const writesBefore = hubspot.writes.length;
+
+		const workflowId = await importTemplate('backfill-existing-users.json');
+		const workflowData = await n8n.rest<any>('GET', `/workflows/${workflowId}`);
+		// What the editor's "Execute workflow" button sends.
+		const run = await n8n.rest<{ executionId: string }>('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom: { name: 'Run Backfill' } });
+		let execution: Execution | undefined;
+		await waitFor(
+			async () => {
+				execution = await n8n.api<Execution>('GET', `/executions/${run.executionId}?includeData=true`).catch(() => undefined);
+				return execution !== undefined && !['new', 'running', 'waiting'].includes(execution.status);
+			},
+			240_000,
+		);
+		expect(execution!.status).toBe('success');
+		expect(nodeOutput(execution!, 'Get All Users')).toHaveLength(total);
+		expect(nodeOutput(execution!, 'WPUM CRM Sync')).toHaveLength(total);
+
+		// Every user is a contact exactly once; the one the live workflow created was updated, not duplicated.
+		expect(hubspot.contactCount()).toBe(total);
+		expect(hubspot.findByEmail(liveEmail)!.id).toBe((await wpUser(liveUserId)).crm.hubspot.contact_id);
+		expect(hubspot.findByEmail('backfill1@example.org')?.fields).toMatchObject({ firstname: 'Back', lastname: 'Fill 1' });
+		// Batches of at most 100; the contact with a stored id is updated by that id, the others upserted by e-mail.
+		const batches = hubspot.writes.slice(writesBefore).filter((request) => request.path.endsWith('/batch/upsert'));
+		const sizes = batches.map((request) => (request.body as { inputs: unknown[] }).inputs.length);
+		expect(sizes).toHaveLength(2);
+		expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+		expect(sizes[0] + sizes[1]).toBe(total - 1);
 	});
 });
