@@ -2,24 +2,19 @@
 // fake companion plugin: activation registers the webhook, signed events start executions, forged,
 // stale and repeated ones do not, and deactivation removes the subscription.
 import { makeEvent, makeUser, signedDelivery, startFakeWpumPlugin, type FakeWpumPlugin } from '../support/fake-wpum-plugin';
-import { packPackage, startN8n, waitFor, type N8nServer } from './n8n';
+import { N8N_VERSIONS, packPackage, startN8n, waitFor, type N8nServer } from './n8n';
 
 const TRIGGER_TYPE = 'n8n-nodes-wp-user-manager.wpUserManagerTrigger';
 const WEBHOOK_ID = '5d7c5a52-4b1e-4c0e-9a51-0c3a2f7e9b11';
 
+let tarball: string;
 let n8n: N8nServer;
 let plugin: FakeWpumPlugin;
 let workflowId: string;
 
-beforeAll(async () => {
-	plugin = await startFakeWpumPlugin({ users: [makeUser(7)] });
-	n8n = await startN8n({ tarball: packPackage() });
+beforeAll(() => {
+	tarball = packPackage();
 }, 600_000);
-
-afterAll(async () => {
-	await n8n?.stop();
-	await plugin?.close();
-});
 
 async function post(delivery: { headers: Record<string, string>; rawBody: string }) {
 	const response = await fetch(`${n8n.url}/webhook/${WEBHOOK_ID}/webhook`, { method: 'POST', headers: delivery.headers, body: delivery.rawBody });
@@ -32,7 +27,17 @@ async function executions(): Promise<Array<{ id: string; data?: any }>> {
 	return result.data;
 }
 
-describe('WP User Manager Trigger in n8n', () => {
+describe.each(N8N_VERSIONS)('WP User Manager Trigger in n8n %s', (version) => {
+	beforeAll(async () => {
+		plugin = await startFakeWpumPlugin({ users: [makeUser(7)] });
+		n8n = await startN8n({ version, tarball });
+	}, 900_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await plugin?.close();
+	});
+
 	it('activation registers the webhook with the plugin', async () => {
 		const credential = await n8n.api<{ id: string }>('POST', '/credentials', {
 			name: 'WPUM site',
@@ -59,6 +64,8 @@ describe('WP User Manager Trigger in n8n', () => {
 		});
 		workflowId = workflow.id;
 		await n8n.api('POST', `/workflows/${workflowId}/activate`);
+		// n8n ≥ 2.10 publishes a workflow after the API call returns (a publication outbox): wait for it.
+		await waitFor(() => plugin.webhooks.length > 0, 30_000);
 		expect(plugin.webhooks.map((w) => [w.url, w.events])).toEqual([
 			[`${n8n.url}/webhook/${WEBHOOK_ID}/webhook`, ['user.registered', 'user.updated']],
 		]);
@@ -101,6 +108,7 @@ describe('WP User Manager Trigger in n8n', () => {
 
 	it('deactivation deletes the subscription in WordPress', async () => {
 		await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
+		await waitFor(() => plugin.webhooks.length === 0, 30_000, () => JSON.stringify(plugin.webhooks));
 		expect(plugin.webhooks).toEqual([]);
 	});
 });
