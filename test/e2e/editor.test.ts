@@ -84,6 +84,19 @@ async function openWorkflow(page: Page, n8n: N8nServer, id: string, nodeCount: n
 	await page.waitForFunction(`Array.from(document.querySelectorAll('[data-test-id="canvas-node"] img')).every((image) => image.complete)`, undefined, { timeout: 30_000 });
 }
 
+/** The editor fits the workflow into view with an animation; a screenshot waits until it has stopped. */
+async function waitForCanvasToSettle(page: Page): Promise<void> {
+	const pane = page.locator('.vue-flow__transformationpane');
+	let last = '';
+	let unchanged = 0;
+	for (let i = 0; i < 60 && unchanged < 3; i++) {
+		const transform = (await pane.getAttribute('style')) ?? '';
+		unchanged = transform === last ? unchanged + 1 : 0;
+		last = transform;
+		await page.waitForTimeout(200);
+	}
+}
+
 async function createCredentials(n8n: N8nServer): Promise<void> {
 	// The template names its credentials; these placeholders let the import find them by name (the
 	// editor is only looked at here, no workflow runs).
@@ -156,8 +169,7 @@ describe.each(N8N_VERSIONS)('the n8n %s editor', (version) => {
 		expect(new Set(shown.map((node) => node.icons[0])).size).toBe(new Set(shown.map((node) => node.type)).size);
 
 		if (version === N8N_VERSIONS[N8N_VERSIONS.length - 1]) {
-			await page.click('[data-test-id="zoom-to-fit"]');
-			await page.mouse.move(0, 0);
+			await waitForCanvasToSettle(page);
 			mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
 			await page.screenshot({ path: SCREENSHOT });
 		}
