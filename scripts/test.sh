@@ -24,6 +24,13 @@ bash scripts/php-lint.sh
 stage "WordPress plugin on a real WordPress (Playground, PHP 8.2)"
 npx jest -c jest.wordpress.config.js --ci --runInBand
 
+# The oldest and the newest n8n the package supports; each is installed once into ~/.cache/wpum-n8n
+# (a fresh machine: ~6 minutes per version, 2.41.1 on Node 24 from the npm registry), chromium with apt.
+export WPUM_N8N_VERSIONS="${WPUM_N8N_VERSIONS:-2.8.4,2.41.1}"
+stage "end-to-end prerequisites: n8n ${WPUM_N8N_VERSIONS} (cached) and chromium"
+for version in ${WPUM_N8N_VERSIONS//,/ }; do bash scripts/install-n8n.sh "$version" >/dev/null; done
+bash scripts/install-chromium.sh >/dev/null
+
 stage "end-to-end: the package in a real n8n with a real WordPress (one n8n per file)"
 npx jest -c jest.e2e.config.js --ci --runInBand
 
