@@ -14,7 +14,9 @@ export class WpUserManager implements INodeType {
 		icon: { light: 'file:wpUserManager.svg', dark: 'file:wpUserManager.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// E.g. "Link CRM contact".
+		subtitle:
+			'={{ {"user:get": "Get user", "user:getAll": "Get many users", "user:linkCrmContact": "Link CRM contact", "field:getAll": "Get field catalog", "delivery:getAll": "Get deliveries", "delivery:retry": "Retry delivery"}[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Look up WordPress users with their WP User Manager fields, link them to CRM contacts, and manage webhook deliveries',
 		defaults: { name: 'WP User Manager' },
 		usableAsTool: true,

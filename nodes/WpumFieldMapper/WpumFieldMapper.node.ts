@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { crmCredentials } from '../WpumCrm/adapters';
+import { crmAdapters, crmCredentials } from '../WpumCrm/adapters';
 import { readConfig } from './config';
 import { associationsProperty } from './description/associations';
 import { deferProperty, optionsProperty } from './description/behaviour';
@@ -31,6 +31,10 @@ function mapperCredentials(): INodeCredentialDescription[] {
 	];
 }
 
+const CRM_NAMES = Object.fromEntries(crmAdapters.map((adapter) => [adapter.slug, adapter.displayName]));
+/** E.g. "WPUM fields → HubSpot, deferred until activation". */
+const SUBTITLE = `={{ "WPUM fields → " + (${JSON.stringify(CRM_NAMES)}[$parameter["crm"]] || "CRM fields") + ($parameter["deferUntilActivation"] ? ", deferred until activation" : "") }}`;
+
 export class WpumFieldMapper implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WPUM Field Mapper',
@@ -38,8 +42,7 @@ export class WpumFieldMapper implements INodeType {
 		icon: { light: 'file:wpumFieldMapper.svg', dark: 'file:wpumFieldMapper.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ "WPUM fields → " + ($parameter["crm"] === "none" ? "CRM fields" : $parameter["crm"]) + ($parameter["deferUntilActivation"] ? ", deferred until activation" : "") }}',
+		subtitle: SUBTITLE,
 		description: 'Turn WP User Manager users into CRM contacts: field associations, formats, tags and "Defer until activation"',
 		defaults: { name: 'WPUM Field Mapper' },
 		inputs: [NodeConnectionTypes.Main],
