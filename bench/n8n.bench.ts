@@ -118,6 +118,9 @@ async function memory(n8n: N8nServer): Promise<BenchRow[]> {
 		}
 		const seconds = (now() - started) / 1000;
 		const lost = BACKFILL_USERS - hubspot.contactCount();
+		const routes = new Map<string, number>();
+		for (const request of hubspot.requests) routes.set(`${request.method} ${request.path}`, (routes.get(`${request.method} ${request.path}`) ?? 0) + 1);
+		log(`  HubSpot requests by route: ${[...routes].map(([route, count]) => `${route} ×${count}`).join(', ')} (${hubspot.sent.throttled} answered 429)`);
 		log(`memory: idle ${mb(idle)}, peak ${mb(peak)} during a ${int(BACKFILL_USERS)}-user backfill (${seconds.toFixed(1)} s, ${hubspot.requests.length} HubSpot requests, ${lost} contacts lost)`);
 		return [
 			{ bench: '6 memory', measure: 'n8n resident set (n8n + task runner), idle, median of 10 samples', value: mb(idle) },
@@ -155,12 +158,29 @@ async function latency(n8n: N8nServer, site: SiteState, fluent: FluentCrmFake, f
 	await register(warm);
 	await until(() => Boolean(fluent.findByEmail(`${warm}@example.org`)), 60_000, () => `the warm-up contact ${warm}`);
 	const latencies: number[] = [];
-	for (let i = 0; i < LATENCY_USERS; i++) {
-		const login = `latency${Date.now().toString(36)}${i}`;
-		const registered = await register(login);
-		await until(() => Boolean(fluent.findByEmail(`${login}@example.org`)), 60_000, () => `the contact of ${login} in the CRM`);
-		latencies.push(fluent.findByEmail(`${login}@example.org`)!.createdAt - registered);
+	const missing: string[] = [];
+	// A site with visitors runs WP-Cron, which retries any delivery a loopback missed: do the same.
+	const cron = setInterval(() => void fetch(`${site.url}/wp-cron.php`).catch(() => undefined), 5000);
+	try {
+		for (let i = 0; i < LATENCY_USERS; i++) {
+			const login = `latency${Date.now().toString(36)}${i}`;
+			const registered = await register(login);
+			try {
+				await until(() => Boolean(fluent.findByEmail(`${login}@example.org`)), 30_000, () => `the contact of ${login}`);
+				latencies.push(fluent.findByEmail(`${login}@example.org`)!.createdAt - registered);
+			} catch {
+				const rows = await php(
+					`global $wpdb; return $wpdb->get_results( $wpdb->prepare( "SELECT o.status, o.attempts, o.last_http_status, o.last_error FROM {$wpdb->prefix}wpum_n8n_outbox o JOIN {$wpdb->users} u ON u.ID = o.user_id WHERE u.user_login = %s", ${phpString(login)} ), ARRAY_A );`,
+					site.url,
+				);
+				missing.push(login);
+				log(`  ${login}: no contact after 30 s; outbox: ${JSON.stringify(rows)}`);
+			}
+		}
+	} finally {
+		clearInterval(cron);
 	}
+	if (latencies.length === 0) throw new Error(`no registration reached the CRM within 30 s (${missing.length} tried)`);
 	const middle = median(latencies);
 	const p95 = percentile(latencies, 95);
 	log(`latency over ${LATENCY_USERS} users: median ${ms(middle)}, p95 ${ms(p95)}, min ${ms(Math.min(...latencies))}, max ${ms(Math.max(...latencies))}`);
@@ -168,7 +188,7 @@ async function latency(n8n: N8nServer, site: SiteState, fluent: FluentCrmFake, f
 		{
 			bench: '2 end-to-end',
 			measure: `registration in WordPress (Playground) → contact in the FluentCRM fake via n8n; ${LATENCY_USERS} users one after another`,
-			value: `median ${ms(middle)}, p95 ${ms(p95)}`,
+			value: `median ${ms(middle)}, p95 ${ms(p95)}${missing.length ? `; ${missing.length} not in the CRM after 30 s (left out)` : ''}`,
 			target: 'median ≤ 1 s',
 			met: middle <= 1000,
 		},
