@@ -43,7 +43,11 @@ export interface N8nServer {
 	apiKey: string;
 	logFile: string;
 	process: ChildProcess;
-	/** Calls n8n's public API (`/api/v1/...`). */
+	/**
+	 * Calls n8n's public API (`/api/v1/...`). `POST /workflows/{id}/activate` and `/deactivate` return once
+	 * n8n has applied them, on every version (n8n ≥ 2.10 publishes after the call returns), and throw
+	 * with n8n's message when a trigger could not start, as n8n 2.8 answers the call itself.
+	 */
 	api<T = any>(method: string, route: string, body?: unknown): Promise<T>;
 	/** Calls the editor's internal API (`/rest/...`) with the owner's session. */
 	rest<T = any>(method: string, route: string, body?: unknown): Promise<T>;
@@ -128,7 +132,30 @@ export async function startN8n(options: { version?: string; tarball: string; por
 		const response = await fetch(`${url}/api/v1${route}`, { method, headers: { 'x-n8n-api-key': apiKey, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 		const text = await response.text();
 		if (!response.ok) throw new Error(`n8n ${method} /api/v1${route} → ${response.status}: ${text}`);
+		const activation = method === 'POST' ? /^\/workflows\/([^/]+)\/(activate|deactivate)$/.exec(route) : null;
+		if (activation) await publicationSettled(activation[1], activation[2] === 'activate');
 		return (text ? JSON.parse(text) : undefined) as T;
+	};
+
+	// n8n ≥ 2.10 (its workflow publication service) starts and stops triggers from an outbox after the
+	// API call; its editor polls this status. n8n 2.8 has no such route (404): its call was synchronous.
+	const publicationSettled = async (workflowId: string, active: boolean) => {
+		let status: { status: string; triggers: Array<{ nodeId: string; status: string; errorMessage?: string | null }> } | undefined;
+		await waitFor(
+			async () => {
+				const response = await fetch(`${url}/rest/workflows/${workflowId}/publication-status`, { headers: { cookie } });
+				if (response.status === 404) return true;
+				if (!response.ok) throw new Error(`n8n GET /rest/workflows/${workflowId}/publication-status → ${response.status}: ${await response.text()}`);
+				status = ((await response.json()) as { data: typeof status }).data;
+				return status!.status !== 'in_progress';
+			},
+			60_000,
+			() => `publication of workflow ${workflowId}: ${JSON.stringify(status)}`,
+		);
+		if (active && status && status.status !== 'published') {
+			const reasons = status.triggers.filter((t) => t.status === 'failed').map((t) => `${t.nodeId}: ${t.errorMessage ?? 'failed'}`);
+			throw new Error(`n8n could not activate workflow ${workflowId} (${status.status}): ${reasons.join('; ')}`);
+		}
 	};
 
 	const stop = async () => {
