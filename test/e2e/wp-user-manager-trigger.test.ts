@@ -108,4 +108,36 @@ describe.each(N8N_VERSIONS)('WP User Manager Trigger in n8n %s', (version) => {
 		await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
 		expect(plugin.webhooks).toEqual([]);
 	});
+
+	it('activating against a site n8n cannot reach fails with the reason (n8n 2.8 answers the call, 2.10+ its publication status)', async () => {
+		const credential = await n8n.api<{ id: string }>('POST', '/credentials', {
+			name: 'Unreachable site',
+			type: 'wpUserManagerApi',
+			data: { ...plugin.credentials(), url: 'http://127.0.0.1:9', allowedHttpRequestDomains: 'all' },
+		});
+		const workflow = await n8n.api<{ id: string }>('POST', '/workflows', {
+			name: 'WPUM unreachable',
+			nodes: [
+				{
+					id: 'trigger',
+					name: 'WP User Manager Trigger',
+					type: TRIGGER_TYPE,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: '0b8e5a1c-7d2f-4c3e-8a9b-1f2e3d4c5b6a',
+					parameters: { events: ['user.registered'] },
+					credentials: { wpUserManagerApi: { id: credential.id, name: 'Unreachable site' } },
+				},
+			],
+			connections: {},
+			settings: {},
+		});
+		const activation = n8n.api('POST', `/workflows/${workflow.id}/activate`).then(
+			() => 'activated',
+			(error: Error) => error.message,
+		);
+		// 2.8 answers with the error description, 2.10+ reports the error message: both name the site.
+		expect(await activation).toMatch(/127\.0\.0\.1:9|Check the Site URL/);
+		expect(plugin.webhooks).toEqual([]);
+	});
 });
