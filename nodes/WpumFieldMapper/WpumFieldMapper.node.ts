@@ -73,7 +73,7 @@ export class WpumFieldMapper implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const gateOn = this.getNodeParameter('deferUntilActivation', 0, false) as boolean;
-		const catalog = await loadFieldCatalog.call(this);
+		const catalog = await loadFieldCatalog.call(this, items);
 		const sync: INodeExecutionData[] = [];
 		const deferred: INodeExecutionData[] = [];
 		const removed: INodeExecutionData[] = [];
