@@ -23,6 +23,8 @@ import { brevo } from './brevo';
 import { mailerlite } from './mailerlite';
 import { kit } from './kit';
 import { mautic } from './mautic';
+import { intercom } from './intercom';
+import { keap } from './keap';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -34,6 +36,8 @@ export const crmAdapters: CrmAdapter[] = [
 	mailerlite,
 	kit,
 	mautic,
+	intercom,
+	keap,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {
