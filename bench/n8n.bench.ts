@@ -12,7 +12,8 @@
  * 3 Throughput: N signed events sent to our Trigger → Mapper → CRM node workflow vs the same job built
  *   from n8n's Webhook → Set → HTTP Request nodes, same n8n, same FluentCRM fake, 8 requests in flight.
  *   Events/s = N / (first event sent → last contact created). Sides alternate, several rounds; medians.
- * Run alone: npm run bench -- n8n   (BENCH_LATENCY_USERS, BENCH_EVENTS, BENCH_THROUGHPUT_ROUNDS, BENCH_N8N_BACKFILL_USERS)
+ * Run alone: npm run bench -- n8n   (BENCH_LATENCY_USERS, BENCH_EVENTS, BENCH_THROUGHPUT_ROUNDS, BENCH_N8N_BACKFILL_USERS;
+ * BENCH_N8N_PARTS=latency,throughput,memory picks the parts, all by default)
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 2);
 const BACKFILL_USERS = Number(process.env.BENCH_N8N_BACKFILL_USERS ?? 10_000);
 const IN_FLIGHT = 8;
+const PARTS = new Set((process.env.BENCH_N8N_PARTS ?? 'latency,throughput,memory').split(',').map((part) => part.trim()));
 const TEMPLATES = path.resolve(__dirname, '../templates');
 
 type Credentials = Record<string, { id: string; name: string }>;
@@ -149,15 +151,17 @@ async function latency(n8n: N8nServer, site: SiteState, fluent: FluentCrmFake, f
 	await activeWorkflow(n8n, 'Bench: WPUM → FluentCRM (latency)', nodes, connections, credentials);
 	const register = async (login: string) => {
 		const args = { login, email: `${login}@example.org`, first_name: 'Jane', last_name: 'Doe', custom: { wpum_company: 'Acme' }, pending: false };
+		const sent = Date.now();
 		const id = await php<number | string>(`return wpum_fixture_register( json_decode( ${phpString(JSON.stringify(args))}, true ) );`, site.url);
 		if (typeof id !== 'number') throw new Error(`registration of ${login} failed: ${id}`);
-		return Date.now();
+		return { sent, answered: Date.now() };
 	};
 	// One untimed user first: n8n and WordPress load their code on first use.
 	const warm = `warmup${Date.now().toString(36)}`;
 	await register(warm);
 	await until(() => Boolean(fluent.findByEmail(`${warm}@example.org`)), 60_000, () => `the warm-up contact ${warm}`);
 	const latencies: number[] = [];
+	const fromSubmit: number[] = [];
 	const missing: string[] = [];
 	// A site with visitors runs WP-Cron, which retries any delivery a loopback missed: do the same.
 	const cron = setInterval(() => void fetch(`${site.url}/wp-cron.php`).catch(() => undefined), 5000);
@@ -167,7 +171,9 @@ async function latency(n8n: N8nServer, site: SiteState, fluent: FluentCrmFake, f
 			const registered = await register(login);
 			try {
 				await until(() => Boolean(fluent.findByEmail(`${login}@example.org`)), 30_000, () => `the contact of ${login}`);
-				latencies.push(fluent.findByEmail(`${login}@example.org`)!.createdAt - registered);
+				const created = fluent.findByEmail(`${login}@example.org`)!.createdAt;
+				latencies.push(created - registered.answered);
+				fromSubmit.push(created - registered.sent);
 			} catch {
 				const rows = await php(
 					`global $wpdb; return $wpdb->get_results( $wpdb->prepare( "SELECT o.status, o.attempts, o.last_http_status, o.last_error FROM {$wpdb->prefix}wpum_n8n_outbox o JOIN {$wpdb->users} u ON u.ID = o.user_id WHERE u.user_login = %s", ${phpString(login)} ), ARRAY_A );`,
@@ -184,6 +190,7 @@ async function latency(n8n: N8nServer, site: SiteState, fluent: FluentCrmFake, f
 	const middle = median(latencies);
 	const p95 = percentile(latencies, 95);
 	log(`latency over ${LATENCY_USERS} users: median ${ms(middle)}, p95 ${ms(p95)}, min ${ms(Math.min(...latencies))}, max ${ms(Math.max(...latencies))}`);
+	log(`from the registration request sent: median ${ms(median(fromSubmit))}, p95 ${ms(percentile(fromSubmit, 95))}`);
 	return [
 		{
 			bench: '2 end-to-end',
@@ -191,6 +198,11 @@ async function latency(n8n: N8nServer, site: SiteState, fluent: FluentCrmFake, f
 			value: `median ${ms(middle)}, p95 ${ms(p95)}${missing.length ? `; ${missing.length} not in the CRM after 30 s (left out)` : ''}`,
 			target: 'median ≤ 1 s',
 			met: middle <= 1000,
+		},
+		{
+			bench: '2 end-to-end',
+			measure: 'the same, counted from the registration request sent (includes WordPress handling the registration itself)',
+			value: `median ${ms(median(fromSubmit))}, p95 ${ms(percentile(fromSubmit, 95))}`,
 		},
 	];
 }
@@ -358,11 +370,11 @@ export async function run(): Promise<BenchRow[]> {
 		const fluentCredential = await credential(n8n, 'FluentCRM', 'wpumFluentCrmApi', { siteUrl: fluent.url, username: FLUENTCRM_USER, applicationPassword: FLUENTCRM_PASSWORD });
 		await sleep(5000); // let n8n settle before its idle memory is sampled
 		const rows: BenchRow[] = [];
-		const memoryRows = await memory(n8n);
-		rows.push(...(await latency(n8n, site, fluent, fluentCredential)));
+		const memoryRows = PARTS.has('memory') ? await memory(n8n) : [];
+		if (PARTS.has('latency')) rows.push(...(await latency(n8n, site, fluent, fluentCredential)));
 		stopSite(site);
 		site = undefined;
-		rows.push(...(await throughput(n8n, fluent, fluentCredential)));
+		if (PARTS.has('throughput')) rows.push(...(await throughput(n8n, fluent, fluentCredential)));
 		rows.push(...memoryRows);
 		return rows;
 	} finally {
