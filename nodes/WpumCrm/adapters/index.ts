@@ -25,6 +25,7 @@ import { kit } from './kit';
 import { mautic } from './mautic';
 import { intercom } from './intercom';
 import { keap } from './keap';
+import { klaviyo } from './klaviyo';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -38,6 +39,7 @@ export const crmAdapters: CrmAdapter[] = [
 	mautic,
 	intercom,
 	keap,
+	klaviyo,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {

@@ -13,6 +13,8 @@ import { brevoTarget } from './brevo';
 import { mailerliteTarget } from './mailerlite';
 import { kitTarget } from './kit';
 import { mauticTarget } from './mautic';
+import { keapTarget } from './keap';
+import { klaviyoTarget } from './klaviyo';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -49,4 +51,6 @@ export const crmTargets: CrmTarget[] = [
 	mailerliteTarget as CrmTarget,
 	kitTarget as CrmTarget,
 	mauticTarget as CrmTarget,
+	keapTarget as CrmTarget,
+	klaviyoTarget as CrmTarget,
 ];
