@@ -15,6 +15,7 @@ import { kitTarget } from './kit';
 import { mauticTarget } from './mautic';
 import { keapTarget } from './keap';
 import { klaviyoTarget } from './klaviyo';
+import { intercomTarget } from './intercom';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -53,4 +54,5 @@ export const crmTargets: CrmTarget[] = [
 	mauticTarget as CrmTarget,
 	keapTarget as CrmTarget,
 	klaviyoTarget as CrmTarget,
+	intercomTarget as CrmTarget,
 ];
