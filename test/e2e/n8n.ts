@@ -57,7 +57,7 @@ export interface N8nServer {
 }
 
 export async function startN8n(options: { version?: string; tarball: string; port?: number; env?: Record<string, string> }): Promise<N8nServer> {
-	// WPUM_N8N_VERSION: the n8n a caller without its own version gets (the chain suite, npm start).
+	// WPUM_N8N_VERSION: the n8n a caller without its own version gets (npm start, the benchmarks).
 	const version = options.version ?? process.env.WPUM_N8N_VERSION ?? '2.8.4';
 	const install = execFileSync('bash', [path.join(ROOT, 'scripts/install-n8n.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 	const userFolder = mkdtempSync(path.join(tmpdir(), 'wpum-n8n-user-'));
