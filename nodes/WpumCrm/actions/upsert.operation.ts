@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ContactInput, CrmAdapter, CrmField, UpsertResult } from '../adapters/types';
 import { failedItem } from './failure';
+import { crmFields } from './fieldCache';
 import { assertKnownFields, readContact } from './input';
 
 function outputItem(adapter: CrmAdapter, contact: ContactInput, result: UpsertResult, itemIndex: number): INodeExecutionData {
@@ -46,12 +47,19 @@ export async function upsert(this: IExecuteFunctions, adapter: CrmAdapter): Prom
 	const out: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const ready: Entry[] = [];
 	let fields: CrmField[] | undefined;
+	let refreshed = false;
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const contact = readContact(this, adapter, items[itemIndex], itemIndex);
-			if (Object.keys(contact.fields).length) {
-				fields ??= await adapter.listFields(this);
+			const keys = Object.keys(contact.fields);
+			if (keys.length) {
+				fields ??= await crmFields(this, adapter);
+				// A key the cached list lacks may be a field created in the CRM since: read the list again, once a run.
+				if (!refreshed && keys.some((key) => !fields!.some((field) => field.key === key))) {
+					fields = await crmFields(this, adapter, true);
+					refreshed = true;
+				}
 				assertKnownFields(this, adapter, contact, fields, itemIndex);
 			}
 			ready.push({ itemIndex, contact });
