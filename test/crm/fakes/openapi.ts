@@ -33,10 +33,15 @@ export class OpenApiSpec {
 	private readonly operations: Operation[] = [];
 	private readonly compiled = new Map<string, ValidateFunction>();
 
-	/** `file` relative to the shared specs folder; `basePath` is the server path the API lives under. */
-	constructor(file: string, private readonly basePath = '') {
+	/**
+	 * `file` relative to the shared specs folder; `basePath` is the server path the API lives under;
+	 * `prepare` may fix the loaded copy (never the file) before anything is compiled, for a vendor's spec
+	 * that standard JSON Schema tooling cannot read as it is.
+	 */
+	constructor(file: string, private readonly basePath = '', prepare?: (document: Record<string, any>) => void) {
 		const text = readFileSync(join(SPECS_DIR, file), 'utf8');
 		const document = (file.endsWith('.json') ? JSON.parse(text) : load(text)) as Record<string, any>;
+		prepare?.(document);
 		this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 		addFormats(this.ajv);
 		// OpenAPI's numeric formats say nothing JSON Schema does not already check with `type`.
