@@ -26,6 +26,8 @@ import { mautic } from './mautic';
 import { intercom } from './intercom';
 import { keap } from './keap';
 import { klaviyo } from './klaviyo';
+import { omnisend } from './omnisend';
+import { drip } from './drip';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -40,6 +42,8 @@ export const crmAdapters: CrmAdapter[] = [
 	intercom,
 	keap,
 	klaviyo,
+	omnisend,
+	drip,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {
