@@ -16,6 +16,7 @@ import { mauticTarget } from './mautic';
 import { keapTarget } from './keap';
 import { klaviyoTarget } from './klaviyo';
 import { intercomTarget } from './intercom';
+import { dripTarget } from './drip';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -55,4 +56,5 @@ export const crmTargets: CrmTarget[] = [
 	keapTarget as CrmTarget,
 	klaviyoTarget as CrmTarget,
 	intercomTarget as CrmTarget,
+	dripTarget as CrmTarget,
 ];
