@@ -9,6 +9,7 @@ import path from 'node:path';
 import { FLUENTCRM_PASSWORD, FLUENTCRM_USER, FluentCrmFake } from '../crm/fakes/fluentcrm';
 import { HUBSPOT_TOKEN, HubSpotFake } from '../crm/fakes/hubspot';
 import { MAILCHIMP_AUDIENCE, MAILCHIMP_KEY, MailchimpFake } from '../crm/fakes/mailchimp';
+import { MAUTIC_PASSWORD, MAUTIC_USER, MauticFake } from '../crm/fakes/mautic';
 import { bootSite } from '../wordpress/global-setup';
 import { stopSite } from '../wordpress/global-teardown';
 import { php, phpString, type SiteState } from '../wordpress/site';
@@ -395,6 +396,56 @@ describe.each(N8N_VERSIONS)('the whole chain in n8n %s', (version) => {
 
 		it('a user pending e-mail verification likewise, once they confirm', async () => {
 			await pendingThenActivated('email', 2);
+		});
+	});
+
+	describe('WPUM → any CRM (HTTP Request) template: n8n\'s own HTTP node, the id written back', () => {
+		// The template is wired for a Mautic-style REST API; the Mautic fake plays "a CRM with no adapter".
+		let crm: MauticFake;
+		let workflowId: string;
+
+		beforeAll(async () => {
+			crm = await new MauticFake().start();
+			// n8n's own credential type: no "Allowed HTTP Request Domains" field to fill.
+			await n8n.api('POST', '/credentials', { name: 'Your CRM login', type: 'httpBasicAuth', data: { user: MAUTIC_USER, password: MAUTIC_PASSWORD } });
+			workflowId = await importTemplate('wpum-to-any-crm-http.json', (node) => {
+				// What the user does after importing: point the request at their CRM.
+				if (node.type === 'n8n-nodes-base.httpRequest') node.parameters.url = node.parameters.url.replace('https://crm.example.com', crm.url);
+			});
+			await n8n.api('POST', `/workflows/${workflowId}/activate`);
+		});
+
+		afterAll(async () => {
+			try {
+				if (workflowId) await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
+				expect(await subscriptions()).toEqual([]);
+			} finally {
+				await crm?.close();
+			}
+		});
+
+		it('a registration creates the contact through the HTTP Request node; an e-mail change then updates it by the stored id', async () => {
+			const login = unique('http');
+			const id = await register(login, { first: 'Henry', company: 'Http Ltd' });
+			expect(await runDeliveries()).toBe(1);
+			const [created] = await finishedExecutions(workflowId, 1);
+			expect(created.status).toBe('success');
+			const contact = crm.findByEmail(`${login}@example.org`)!;
+			expect(contact.fields).toMatchObject({ firstname: 'Henry', lastname: 'Doe', company: 'Http Ltd' });
+			expect(crm.tagNamesOf(`${login}@example.org`)).toEqual(['WordPress member']);
+			expect((await wpUser(id)).crm.my_crm).toMatchObject({ contact_id: String(contact.id), tags: ['WordPress member'] });
+
+			const newEmail = `${unique('henrietta')}@example.org`;
+			await wpPhp(`return wpum_fixture_account_update( ${id}, array( 'user_email' => ${phpString(newEmail)}, 'first_name' => 'Henrietta' ), array() );`);
+			expect(await runDeliveries()).toBe(1);
+			const [, updated] = await finishedExecutions(workflowId, 2);
+			expect(updated.status).toBe('success');
+			expect(crm.contactCount()).toBe(1);
+			expect(crm.findByEmail(newEmail)).toMatchObject({ id: contact.id, fields: expect.objectContaining({ firstname: 'Henrietta', company: 'Http Ltd' }) });
+			expect(crm.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path}`)).toEqual([
+				'POST /api/contacts/new',
+				`PATCH /api/contacts/${contact.id}/edit`,
+			]);
 		});
 	});
 
