@@ -24,7 +24,7 @@ export class WpumDripApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Your personal API token: in Drip open your name (top right) → User Settings → API Token',
+			description: 'Your personal API token, shown in your Drip user settings (https://www.getdrip.com/user/edit)',
 		},
 		{
 			displayName: 'Account ID',
@@ -33,7 +33,7 @@ export class WpumDripApi implements ICredentialType {
 			default: '',
 			placeholder: '9999999',
 			required: true,
-			description: 'The Drip account to sync with: Settings → General Info → Account ID (also the number after getdrip.com/ in the address bar)',
+			description: 'The Drip account to sync with: the number right after getdrip.com/ in the address bar while you are in that account',
 		},
 		{
 			displayName: 'Base URL',
