@@ -16,7 +16,9 @@ import { mauticTarget } from './mautic';
 import { keapTarget } from './keap';
 import { klaviyoTarget } from './klaviyo';
 import { intercomTarget } from './intercom';
+import { omnisendTarget } from './omnisend';
 import { dripTarget } from './drip';
+import { groundhoggTarget } from './groundhogg';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -57,4 +59,6 @@ export const crmTargets: CrmTarget[] = [
 	klaviyoTarget as CrmTarget,
 	intercomTarget as CrmTarget,
 	dripTarget as CrmTarget,
+	omnisendTarget as CrmTarget,
+	groundhoggTarget as CrmTarget,
 ];
