@@ -28,6 +28,8 @@ import { keap } from './keap';
 import { klaviyo } from './klaviyo';
 import { omnisend } from './omnisend';
 import { drip } from './drip';
+import { groundhogg } from './groundhogg';
+import { customerio } from './customerio';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -44,6 +46,8 @@ export const crmAdapters: CrmAdapter[] = [
 	klaviyo,
 	omnisend,
 	drip,
+	groundhogg,
+	customerio,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {

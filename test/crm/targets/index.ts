@@ -19,6 +19,7 @@ import { intercomTarget } from './intercom';
 import { omnisendTarget } from './omnisend';
 import { dripTarget } from './drip';
 import { groundhoggTarget } from './groundhogg';
+import { customerioTarget } from './customerio';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -61,4 +62,5 @@ export const crmTargets: CrmTarget[] = [
 	dripTarget as CrmTarget,
 	omnisendTarget as CrmTarget,
 	groundhoggTarget as CrmTarget,
+	customerioTarget as CrmTarget,
 ];
