@@ -73,6 +73,8 @@ export class OmnisendFake extends FakeCrm {
 	readonly emailStatus = new Map<string, string>();
 	/** Whether answers carry `X-Rate-Limit-*` (the docs say they do; reports say 429s come without). */
 	rateLimitHeaders = true;
+	/** Whether a 429's problem body carries `retryAfter` (documented for 2026-03-15). */
+	retryAfterInBody = true;
 	/** `retryAfter` of a forced 429 (`throttleNext`), in seconds. */
 	forcedRetryAfter = 1;
 	/** `POST/DELETE /contacts/tags` have their own limit of 60 a minute. */
@@ -124,7 +126,7 @@ export class OmnisendFake extends FakeCrm {
 
 	/** Forced throttles (`throttleNext`) and the account-wide limit both answer with this. */
 	protected throttled(res: ServerResponse, retryAfter = this.enforceRateLimit ? this.global.retryAfter() : this.forcedRetryAfter): void {
-		this.json(res, 429, this.problem(429, 'Too Many Requests', 'Rate limit exceeded', { retryAfter }));
+		this.json(res, 429, this.problem(429, 'Too Many Requests', 'Rate limit exceeded', this.retryAfterInBody ? { retryAfter } : {}));
 	}
 
 	protected serverError(res: ServerResponse, status: number): void {
