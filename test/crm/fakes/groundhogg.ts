@@ -75,6 +75,17 @@ export class GroundhoggFake extends FakeCrm {
 		this.rateLimit = { max: 20, windowMs: 1000 };
 	}
 
+	/** Seeds `count` tags named `<prefix> 1..n` (to test paging). */
+	seedTags(count: number, prefix = 'Tag'): void {
+		for (let n = 1; n <= count; n++) this.tagByName(`${prefix} ${n}`, true);
+	}
+
+	/** The contact Groundhogg makes by itself when WordPress creates a user (opt-in status unconfirmed, linked to the user). */
+	contactFromWordPressUser(email: string, userId: number, firstName = ''): FakeContact {
+		const contact = this.createContact(email, { first_name: firstName, last_name: '', user_id: userId, optin_status: 1, user_login: email });
+		return contact;
+	}
+
 	get properties(): GroundhoggProperty[] {
 		return this.fields as GroundhoggProperty[];
 	}
