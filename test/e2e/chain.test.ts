@@ -110,6 +110,21 @@ async function finishedExecutions(workflowId: string, count: number): Promise<Ex
 	return [...list].sort((a, b) => Number(a.id) - Number(b.id));
 }
 
+/** Runs a workflow from its manual trigger as the editor's "Execute workflow" button does; the finished execution. */
+async function runManually(workflowId: string, trigger: string): Promise<Execution> {
+	const workflowData = await n8n.rest<any>('GET', `/workflows/${workflowId}`);
+	const run = await n8n.rest<{ executionId: string }>('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom: { name: trigger } });
+	let execution: Execution | undefined;
+	await waitFor(
+		async () => {
+			execution = await n8n.api<Execution>('GET', `/executions/${run.executionId}?includeData=true`).catch(() => undefined);
+			return execution !== undefined && !['new', 'running', 'waiting'].includes(execution.status);
+		},
+		300_000,
+	);
+	return execution!;
+}
+
 /** The items a node put out on `output` in an execution (undefined when the node did not run). */
 function nodeOutput(execution: Execution, node: string, output = 0): any[] | undefined {
 	const runs = execution.data?.resultData.runData[node];
@@ -513,20 +528,10 @@ describe.each(N8N_VERSIONS)('the whole chain in n8n %s', (version) => {
 			const writesBefore = hubspot.writes.length;
 
 			const workflowId = await importTemplate('backfill-existing-users.json');
-			const workflowData = await n8n.rest<any>('GET', `/workflows/${workflowId}`);
-			// What the editor's "Execute workflow" button sends.
-			const run = await n8n.rest<{ executionId: string }>('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom: { name: 'Run Backfill' } });
-			let execution: Execution | undefined;
-			await waitFor(
-				async () => {
-					execution = await n8n.api<Execution>('GET', `/executions/${run.executionId}?includeData=true`).catch(() => undefined);
-					return execution !== undefined && !['new', 'running', 'waiting'].includes(execution.status);
-				},
-				240_000,
-			);
-			expect(execution!.status).toBe('success');
-			expect(nodeOutput(execution!, 'Get All Users')).toHaveLength(total);
-			expect(nodeOutput(execution!, 'WPUM CRM Sync')).toHaveLength(total);
+			const execution = await runManually(workflowId, 'Run Backfill');
+			expect(execution.status).toBe('success');
+			expect(nodeOutput(execution, 'Get All Users')).toHaveLength(total);
+			expect(nodeOutput(execution, 'WPUM CRM Sync')).toHaveLength(total);
 
 			// Every user is a contact exactly once; the one the live workflow created was updated, not duplicated.
 			expect(hubspot.contactCount()).toBe(total);
@@ -551,18 +556,9 @@ describe.each(N8N_VERSIONS)('the whole chain in n8n %s', (version) => {
 				node.credentials.wpumFluentCrmApi = { id: null, name: 'FluentCRM' };
 				for (const row of node.parameters.associations?.association ?? []) row.crmField = fluentFields[row.crmField];
 			});
-			const workflowData = await n8n.rest<any>('GET', `/workflows/${workflowId}`);
-			const run = await n8n.rest<{ executionId: string }>('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom: { name: 'Run Backfill' } });
-			let execution: Execution | undefined;
-			await waitFor(
-				async () => {
-					execution = await n8n.api<Execution>('GET', `/executions/${run.executionId}?includeData=true`).catch(() => undefined);
-					return execution !== undefined && !['new', 'running', 'waiting'].includes(execution.status);
-				},
-				300_000,
-			);
-			expect(execution!.status).toBe('success');
-			const synced = nodeOutput(execution!, 'WPUM CRM Sync')!;
+			const execution = await runManually(workflowId, 'Run Backfill');
+			expect(execution.status).toBe('success');
+			const synced = nodeOutput(execution, 'WPUM CRM Sync')!;
 			expect(synced).toHaveLength(total);
 			// Users a live workflow linked earlier were updated by their stored id; every other user was created.
 			expect(synced.filter((item) => item.action === 'updated')).toHaveLength(linked);
