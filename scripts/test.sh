@@ -24,6 +24,12 @@ bash scripts/php-lint.sh
 stage "WordPress plugin on a real WordPress (Playground, PHP 8.2)"
 npx jest -c jest.wordpress.config.js --ci --runInBand
 
+# Private MariaDB, PHP-FPM and nginx on 127.0.0.1 (Debian packages via apt when missing, no system
+# service started); ~10–25 s once the packages are present.
+stage "WordPress plugin on PHP-FPM + MariaDB + nginx (fastcgi_finish_request delivery)"
+bash scripts/wordpress-native.sh >/dev/null
+npx jest -c jest.wordpress-native.config.js --ci --runInBand
+
 # The oldest and the newest n8n the package supports; each is installed once into ~/.cache/wpum-n8n
 # (a fresh machine: ~6 minutes per version, 2.41.1 on Node 24 from the npm registry), chromium with apt.
 export WPUM_N8N_VERSIONS="${WPUM_N8N_VERSIONS:-2.8.4,2.41.1}"
