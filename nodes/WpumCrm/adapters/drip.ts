@@ -7,6 +7,7 @@ import type { CrmRequest } from '../transport';
 import { cleanTagNames, crmSetting, findExisting, sameEmail } from './helpers';
 import { tagsForRun } from './tagCache';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, UpsertResult } from './types';
+import { toE164 as e164 } from './values';
 
 /**
  * Drip REST API v2 (https://developer.drip.com/). Subscribers are created or updated with
@@ -54,9 +55,8 @@ function textOf(value: unknown): string {
 
 /** `+1 (612) 555-1212` → `+16125551212`; undefined when it is not E.164 afterwards. */
 export function toE164(value: string): string | undefined {
-	let number = value.trim().replace(/[\s\-.()/]/g, '');
-	if (number.startsWith('00')) number = `+${number.slice(2)}`;
-	return /^\+[1-9]\d{6,14}$/.test(number) ? number : undefined;
+	const { value: number } = e164(value);
+	return typeof number === 'string' ? number : undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { CrmRequest } from '../transport';
 import { cleanTagNames, crmSetting, sameEmail } from './helpers';
 import { tagsForRun } from './tagCache';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
+import { asText, declaredNames, isBlank, isScalar, toE164 as e164 } from './values';
 
 /** The API revision this adapter's request and answer shapes follow (sent as the `revision` header). */
 export const KLAVIYO_REVISION = '2026-07-15';
@@ -77,48 +78,14 @@ function quoted(value: string): string {
 
 /** Custom property names from the node setting "Custom Properties" (comma-separated free text). */
 function declaredProperties(ctx: CrmContext): string[] {
-	const raw = crmSetting<unknown>(ctx, 'klaviyoCustomProperties', '');
-	const list = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
-	const seen = new Set<string>();
-	const out: string[] = [];
-	for (const entry of list) {
-		let name = entry.trim();
-		if (name.startsWith(CUSTOM_PREFIX)) name = name.slice(CUSTOM_PREFIX.length).trim();
-		if (!name || seen.has(name)) continue;
-		seen.add(name);
-		out.push(name);
-	}
-	return out;
+	return declaredNames(ctx, 'klaviyoCustomProperties', CUSTOM_PREFIX);
 }
 
 type Converted = { value?: unknown; clear?: boolean; problem?: string };
 
-function isBlank(value: unknown): boolean {
-	return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
-}
-
-function isScalar(value: unknown): value is string | number | boolean {
-	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-/** Text attributes: numbers and yes/no become text, lists are joined with ", ". */
-function asText(value: unknown): Converted {
-	if (isScalar(value)) return { value: String(value) };
-	if (Array.isArray(value) && value.every(isScalar)) return { value: value.map(String).join(', ') };
-	return { problem: `needs text, not ${JSON.stringify(value)}` };
-}
-
-/**
- * A phone number in E.164 (`+` country code and digits), which is all Klaviyo accepts: spaces,
- * dashes, dots and brackets are dropped and a leading `00` becomes `+`.
- */
+/** A phone number in E.164, the only form Klaviyo accepts. */
 export function toE164(value: unknown): Converted {
-	if (!isScalar(value)) return { problem: `needs a phone number, not ${JSON.stringify(value)}` };
-	const text = String(value).trim();
-	let compact = text.replace(/[\s\-.()/]/g, '');
-	if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
-	if (/^\+[1-9]\d{6,14}$/.test(compact)) return { value: compact };
-	return { problem: `needs an international number with its country code (E.164, e.g. +15005550006), not "${text}"` };
+	return e164(value, '+15005550006');
 }
 
 function convertStandard(key: string, value: unknown): Converted {

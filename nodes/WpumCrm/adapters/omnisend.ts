@@ -6,6 +6,7 @@ import { crmApiError, crmRequest, crmRequestOk } from '../transport';
 import type { CrmRequest } from '../transport';
 import { chunk, cleanTagNames, crmSetting, findExisting, sameEmail } from './helpers';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
+import { asText, declaredNames, isBlank, isScalar, toE164 as e164 } from './values';
 
 /**
  * Omnisend's current API (https://api-docs.omnisend.com/reference/contacts): the date-versioned
@@ -53,44 +54,14 @@ async function callOk(ctx: CrmContext, request: CrmRequest, allow: number[] = []
 
 /** Custom property names from the node setting "Custom Properties" (comma-separated free text). */
 function declaredProperties(ctx: CrmContext): string[] {
-	const raw = crmSetting<unknown>(ctx, 'omnisendCustomProperties', '');
-	const list = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
-	const seen = new Set<string>();
-	const out: string[] = [];
-	for (const entry of list) {
-		let name = entry.trim();
-		if (name.startsWith(CUSTOM_PREFIX)) name = name.slice(CUSTOM_PREFIX.length).trim();
-		if (!name || seen.has(name)) continue;
-		seen.add(name);
-		out.push(name);
-	}
-	return out;
+	return declaredNames(ctx, 'omnisendCustomProperties', CUSTOM_PREFIX);
 }
 
 type Converted = { value?: unknown; skip?: boolean; problem?: string };
 
-function isBlank(value: unknown): boolean {
-	return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
-}
-
-function isScalar(value: unknown): value is string | number | boolean {
-	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-function asText(value: unknown): Converted {
-	if (isScalar(value)) return { value: String(value) };
-	if (Array.isArray(value) && value.every(isScalar)) return { value: value.map(String).join(', ') };
-	return { problem: `needs text, not ${JSON.stringify(value)}` };
-}
-
-/** A phone number in E.164, which is all Omnisend documents for phone identifiers. */
+/** A phone number in E.164, the only form Omnisend documents for phone identifiers. */
 export function toE164(value: unknown): Converted {
-	if (!isScalar(value)) return { problem: `needs a phone number, not ${JSON.stringify(value)}` };
-	const text = String(value).trim();
-	let compact = text.replace(/[\s\-.()/]/g, '');
-	if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
-	if (/^\+[1-9]\d{6,14}$/.test(compact)) return { value: compact };
-	return { problem: `needs an international number with its country code (E.164, e.g. +14155550123), not "${text}"` };
+	return e164(value, '+14155550123');
 }
 
 const GENDERS: Record<string, 'm' | 'f'> = { m: 'm', male: 'm', man: 'm', f: 'f', female: 'f', woman: 'f' };
