@@ -30,6 +30,9 @@ import { omnisend } from './omnisend';
 import { drip } from './drip';
 import { groundhogg } from './groundhogg';
 import { customerio } from './customerio';
+import { mailjet } from './mailjet';
+import { emailoctopus } from './emailoctopus';
+import { pipedrive } from './pipedrive';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -48,6 +51,9 @@ export const crmAdapters: CrmAdapter[] = [
 	drip,
 	groundhogg,
 	customerio,
+	mailjet,
+	emailoctopus,
+	pipedrive,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {
