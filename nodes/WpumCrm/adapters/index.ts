@@ -33,6 +33,7 @@ import { customerio } from './customerio';
 import { mailjet } from './mailjet';
 import { emailoctopus } from './emailoctopus';
 import { pipedrive } from './pipedrive';
+import { copper } from './copper';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -54,6 +55,7 @@ export const crmAdapters: CrmAdapter[] = [
 	mailjet,
 	emailoctopus,
 	pipedrive,
+	copper,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {

@@ -20,6 +20,9 @@ import { omnisendTarget } from './omnisend';
 import { dripTarget } from './drip';
 import { groundhoggTarget } from './groundhogg';
 import { customerioTarget } from './customerio';
+import { mailjetTarget } from './mailjet';
+import { copperTarget } from './copper';
+import { emailoctopusTarget } from './emailoctopus';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -63,4 +66,7 @@ export const crmTargets: CrmTarget[] = [
 	omnisendTarget as CrmTarget,
 	groundhoggTarget as CrmTarget,
 	customerioTarget as CrmTarget,
+	mailjetTarget as CrmTarget,
+	copperTarget as CrmTarget,
+	emailoctopusTarget as CrmTarget,
 ];
