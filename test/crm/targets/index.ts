@@ -23,6 +23,7 @@ import { customerioTarget } from './customerio';
 import { mailjetTarget } from './mailjet';
 import { copperTarget } from './copper';
 import { emailoctopusTarget } from './emailoctopus';
+import { pipedriveTarget } from './pipedrive';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -69,4 +70,5 @@ export const crmTargets: CrmTarget[] = [
 	mailjetTarget as CrmTarget,
 	copperTarget as CrmTarget,
 	emailoctopusTarget as CrmTarget,
+	pipedriveTarget as CrmTarget,
 ];
