@@ -72,3 +72,12 @@ export function cleanTagNames(tags: string[] | undefined): string[] {
 	}
 	return out;
 }
+
+/** A yes/no value as a boolean (`true`/`1`/`yes`/`on`, `false`/`0`/`no`/`off`, any case); undefined when it is neither. */
+export function yesNo(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	const word = String(value ?? '').trim().toLowerCase();
+	if (['true', '1', 'yes', 'on'].includes(word)) return true;
+	if (['false', '0', 'no', 'off'].includes(word)) return false;
+	return undefined;
+}
