@@ -81,3 +81,17 @@ export function yesNo(value: unknown): boolean | undefined {
 	if (['false', '0', 'no', 'off'].includes(word)) return false;
 	return undefined;
 }
+
+/** Milliseconds from `now` to the next 00:00 UTC (when a vendor's daily quota resets). */
+export function msUntilUtcMidnight(now = Date.now()): number {
+	const next = new Date(now);
+	next.setUTCHours(24, 0, 0, 0);
+	return next.getTime() - now;
+}
+
+/** `current` tag names plus those in `add` it lacks (case-insensitive); undefined when nothing is missing. */
+export function mergeTagNames(current: unknown, add: string[]): string[] | undefined {
+	const have = Array.isArray(current) ? current.map(String) : [];
+	const missing = add.filter((tag) => !have.some((t) => t.toLowerCase() === tag.toLowerCase()));
+	return missing.length ? [...have, ...missing] : undefined;
+}

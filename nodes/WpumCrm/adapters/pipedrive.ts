@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
-import { cleanTagNames, findExisting, sameEmail } from './helpers';
+import { cleanTagNames, findExisting, msUntilUtcMidnight, sameEmail } from './helpers';
 import { tagsForRun } from './tagCache';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmTag } from './types';
 
@@ -317,13 +317,6 @@ async function patchPerson(ctx: CrmContext, id: string, body: IDataObject): Prom
 	await crmRequestOk(ctx, pipedrive, { method: 'PATCH', path: `${V2}/persons/${id}`, body });
 }
 
-/** Pipedrive's daily budget resets at midnight (server time; UTC is assumed): milliseconds until then. */
-function untilMidnightUtc(now = Date.now()): number {
-	const next = new Date(now);
-	next.setUTCHours(24, 0, 0, 0);
-	return next.getTime() - now;
-}
-
 export const pipedrive: CrmAdapter = {
 	slug: 'pipedrive',
 	displayName: 'Pipedrive',
@@ -341,7 +334,7 @@ export const pipedrive: CrmAdapter = {
 		// Burst limit: x-ratelimit-reset is the seconds left in the 2-second window. A 429 with the daily
 		// POST/PUT allowance at 0 (x-daily-requests-left) lasts until the daily reset: the transport then
 		// stops at once with its "still rate-limiting" message instead of retrying for minutes.
-		if (response.statusCode === 429 && String(response.headers['x-daily-requests-left'] ?? '').trim() === '0') return untilMidnightUtc();
+		if (response.statusCode === 429 && String(response.headers['x-daily-requests-left'] ?? '').trim() === '0') return msUntilUtcMidnight(); // the budget resets at the server's midnight; UTC is assumed
 		const reset = Number(response.headers['x-ratelimit-reset']);
 		return Number.isFinite(reset) && reset >= 0 ? Math.max(reset, 0.25) * 1000 : undefined;
 	},
