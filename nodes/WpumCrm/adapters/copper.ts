@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
-import { cleanTagNames, findExisting, sameEmail } from './helpers';
+import { cleanTagNames, findExisting, mergeTagNames, sameEmail, yesNo } from './helpers';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
 
 /**
@@ -59,9 +59,6 @@ function personDefinitions(all: IDataObject[]): IDataObject[] {
 
 type Converted = { value?: unknown; problem?: string };
 
-const TRUE_WORDS = ['true', '1', 'yes', 'on', 'checked'];
-const FALSE_WORDS = ['false', '0', 'no', 'off', 'unchecked'];
-
 function isBlank(value: unknown): boolean {
 	return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
@@ -116,10 +113,8 @@ function customValue(definition: IDataObject, value: unknown): Converted {
 		case 'Date':
 			return toCopperDate(value);
 		case 'Checkbox': {
-			if (typeof value === 'boolean') return { value };
-			const word = asText(value).trim().toLowerCase();
-			if (TRUE_WORDS.includes(word)) return { value: true };
-			if (FALSE_WORDS.includes(word)) return { value: false };
+			const flag = yesNo(value);
+			if (flag !== undefined) return { value: flag };
 			return { problem: `needs yes/no (true or false), not "${asText(value)}"` };
 		}
 		case 'Float':
@@ -204,13 +199,6 @@ function withEntry(current: unknown, key: 'number' | 'url', value: string | unde
 	return [{ [key]: value, category }, ...list.map((entry) => ({ [key]: entry[key], category: entry.category }))];
 }
 
-/** Tags in `add` the person lacks (case-insensitive), appended to the tags it has. */
-function mergedTags(current: unknown, add: string[]): string[] | undefined {
-	const have = Array.isArray(current) ? current.map(String) : [];
-	const missing = add.filter((tag) => !have.some((t) => t.toLowerCase() === tag.toLowerCase()));
-	return missing.length ? [...have, ...missing] : undefined;
-}
-
 // ---- people ----------------------------------------------------------------------------------------
 
 function primaryEmail(person: IDataObject): string {
@@ -273,7 +261,7 @@ async function updatePerson(ctx: CrmContext, existing: CrmContact, contact: Cont
 		const others = emails.filter((entry, i) => i !== at && !sameEmail(entry.email, contact.email));
 		body.emails = [{ email: contact.email, category }, ...others];
 	}
-	const tags = mergedTags(person.tags, cleanTagNames(contact.tags));
+	const tags = mergeTagNames(person.tags, cleanTagNames(contact.tags));
 	if (tags) body.tags = tags;
 	const done = { contactId: existing.contactId, action: 'updated' as const, email: contact.email };
 	if (!Object.keys(body).length) return done;
@@ -343,7 +331,7 @@ export const copper: CrmAdapter = {
 	async addTags(ctx, contactId, tags) {
 		const add = cleanTagNames(tags);
 		if (!add.length) return;
-		await changeTags(ctx, contactId, (current) => mergedTags(current, add));
+		await changeTags(ctx, contactId, (current) => mergeTagNames(current, add));
 	},
 
 	/** Writes the person's list without these names (case-insensitive); tags themselves are never deleted. */

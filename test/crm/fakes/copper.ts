@@ -4,24 +4,25 @@
  * - https://developer.copper.com/introduction/requests.html (headers X-PW-AccessToken,
  *   X-PW-Application: developer_api, X-PW-UserEmail, Content-Type: application/json; 180 requests a
  *   minute on a rolling window, then status 429; no rate-limit headers are documented)
- * - https://developer.copper.com/people/overview.html and Copper's Postman collection (Person
- *   properties: `name` required, `emails[{email, category}]`, `tags` as strings, `custom_fields
- *   [{custom_field_definition_id, value}]`; "email address is a unique key for People … If you try to
- *   create a new Person with an existing email address, then your request will fail")
- * - https://developer.copper.com/people/fetch-a-person-by-email.html (`POST /people/fetch_by_email
- *   {email}`), https://developer.copper.com/people/create-a-new-person.html (`POST /people`),
- *   https://developer.copper.com/people/update-a-person.html (`PUT /people/{id}`: only the keys sent
- *   change, null clears), https://developer.copper.com/people/delete-a-person.html (`{id, is_deleted}`)
+ * - Copper's Postman collection (https://developer.copper.com/download/copper_postman_collection.json,
+ *   linked from https://developer.copper.com/): Person properties (`name` required,
+ *   `emails[{email, category}]`, `tags` as strings, `custom_fields[{custom_field_definition_id, value}]`;
+ *   "email address is a unique key for People … If you try to create a new Person with an existing email
+ *   address, then your request will fail"), `POST /people/fetch_by_email {email}`, `POST /people`,
+ *   `GET|DELETE /people/{id}` (delete answers `{id, is_deleted: true}`)
+ * - https://developer.copper.com/people/update-a-person.html (`PUT /people/{id}`: only the keys sent
+ *   change, null clears)
  * - https://developer.copper.com/people/list-people-search.html (`POST /people/search`, page_number
- *   from 1, page_size default 20, at most 200)
+ *   from 1, page_size default 20; 200 is the largest size the page mentions, so the fake refuses more)
  * - https://developer.copper.com/custom-fields/general/list-custom-field-definitions.html (one array;
  *   data types String, Text, Dropdown, Date, Checkbox, Float, URL, Percentage, Currency, Connect,
  *   MultiSelect; `available_on`; `options[{id, name, rank}]`)
  * - https://developer.copper.com/introduction/appendix.html (categories: e-mail work|personal|other,
  *   phone mobile|work|home|other, website work|personal|other; dates are Unix timestamps in seconds)
- * - https://developer.copper.com/account-and-users/fetch-account-details.html (`GET /account`)
- * Copper's error body is `{success: false, status, message}`; its exact messages are not documented,
- * so the ones here are stand-ins. Stricter than the docs: a key that is not a documented Person
+ * - https://developer.copper.com/account-and-users/overview.html (the Account; `GET /account` as in the
+ *   Postman collection's "Fetch Account Details")
+ * Copper documents neither its error body nor its messages: the fake answers `{success: false, status,
+ * message}` (the shape Copper integrations read) with stand-in messages. Stricter than the docs: a key that is not a documented Person
  * property, a custom value of the wrong type and an unknown definition id are refused with 422 and
  * recorded in `violations`, so an adapter bug fails a test instead of vanishing.
  */
