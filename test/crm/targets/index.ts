@@ -49,6 +49,12 @@ export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	storedField(fake: F, email: string, key: string): unknown;
 	/** How the fake shows a deleted contact, for a CRM whose API cannot delete (default: the contact is gone). */
 	isDeleted?(fake: F, email: string): boolean;
+	/**
+	 * The CRM cannot change a contact's e-mail (Mailjet): the adapter moves the person to a new contact
+	 * and deletes the old one, so an e-mail change returns a NEW contact id (which "Link CRM contact"
+	 * stores). Still one live contact, never two.
+	 */
+	emailChangeMovesContact?: boolean;
 }
 
 export const crmTargets: CrmTarget[] = [

@@ -21,4 +21,5 @@ export const mailjetTarget: CrmTarget<MailjetFake> = {
 	storedField: (fake, email, key) => fake.findByEmail(email)?.fields[key],
 	// Delete is Mailjet's GDPR delete: the contact is anonymised (its e-mail is gone), purged after 30 days.
 	isDeleted: (fake, email) => !fake.findByEmail(email) && fake.anonymized.size > 0,
+	emailChangeMovesContact: true,
 };
