@@ -95,3 +95,22 @@ export function mergeTagNames(current: unknown, add: string[]): string[] | undef
 	const missing = add.filter((tag) => !have.some((t) => t.toLowerCase() === tag.toLowerCase()));
 	return missing.length ? [...have, ...missing] : undefined;
 }
+
+/** The `rel="next"` URL of an RFC 5988 `Link` header (Capsule and others page this way); undefined on the last page. */
+export function nextLinkUrl(headers: IDataObject): string | undefined {
+	const raw = headers.link ?? headers.Link;
+	const text = Array.isArray(raw) ? raw.join(',') : String(raw ?? '');
+	for (const part of text.split(',')) {
+		const match = /<([^>]+)>\s*;(.*)$/.exec(part.trim());
+		if (match && /rel="?next"?/i.test(match[2])) return match[1];
+	}
+	return undefined;
+}
+
+/** Milliseconds until a reset given as Unix time in seconds (an `X-RateLimit-Reset` header); undefined when absent or past. */
+export function epochResetDelayMs(value: unknown, now = Date.now()): number | undefined {
+	const reset = Number(Array.isArray(value) ? value[0] : value);
+	if (!Number.isFinite(reset) || reset <= 0) return undefined;
+	const delay = reset * 1000 - now;
+	return delay > 0 ? delay : undefined;
+}

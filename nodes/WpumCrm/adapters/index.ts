@@ -34,6 +34,7 @@ import { mailjet } from './mailjet';
 import { emailoctopus } from './emailoctopus';
 import { pipedrive } from './pipedrive';
 import { copper } from './copper';
+import { capsule } from './capsule';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -56,6 +57,7 @@ export const crmAdapters: CrmAdapter[] = [
 	emailoctopus,
 	pipedrive,
 	copper,
+	capsule,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {
