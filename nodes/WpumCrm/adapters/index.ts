@@ -34,7 +34,10 @@ import { mailjet } from './mailjet';
 import { emailoctopus } from './emailoctopus';
 import { pipedrive } from './pipedrive';
 import { copper } from './copper';
+import { jetpackcrm } from './jetpackcrm';
 import { capsule } from './capsule';
+import { ortto } from './ortto';
+import { highlevel } from './highlevel';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -58,6 +61,9 @@ export const crmAdapters: CrmAdapter[] = [
 	pipedrive,
 	copper,
 	capsule,
+	jetpackcrm,
+	ortto,
+	highlevel,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {

@@ -24,6 +24,10 @@ import { mailjetTarget } from './mailjet';
 import { copperTarget } from './copper';
 import { emailoctopusTarget } from './emailoctopus';
 import { pipedriveTarget } from './pipedrive';
+import { jetpackcrmTarget } from './jetpackcrm';
+import { orttoTarget } from './ortto';
+import { highlevelTarget } from './highlevel';
+import { capsuleTarget } from './capsule';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -77,4 +81,8 @@ export const crmTargets: CrmTarget[] = [
 	copperTarget as CrmTarget,
 	emailoctopusTarget as CrmTarget,
 	pipedriveTarget as CrmTarget,
+	jetpackcrmTarget as CrmTarget,
+	orttoTarget as CrmTarget,
+	highlevelTarget as CrmTarget,
+	capsuleTarget as CrmTarget,
 ];
