@@ -178,7 +178,7 @@ export class CapsuleFake extends FakeCrm {
 			emailAddresses: extra.emailAddresses.map((entry) => ({ type: null, ...entry })),
 			pictureURL: 'https://capsulecrm.com/theme/default/images/person_avatar_70.png',
 		};
-		if (embed.includes('tags')) out.tags = [...party.tags].map((name) => ({ ...this.tagByName(name, false)!, description: null, dataTag: false }));
+		if (embed.includes('tags')) out.tags = [...party.tags].map((name) => ({ id: Number(this.tagByName(name, false)!.id), name, description: null, dataTag: false }));
 		if (embed.includes('fields')) {
 			out.fields = extra.fields.map((entry) => {
 				const definition = this.definitions.find((d) => d.id === (entry.definition as { id: number }).id);
