@@ -25,7 +25,7 @@ export class WpumHighLevelApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'Create one in the sub-account under Settings → Private Integrations, with the scopes contacts.write, contacts.readonly, locations.readonly, locations/customFields.readonly and locations/tags.readonly. It starts with "pit-".',
+				'Create one in the sub-account under Settings → Private Integrations, with the scopes contacts.write, contacts.readonly, locations/customFields.readonly and locations/tags.readonly. It starts with "pit-".',
 		},
 		{
 			displayName: 'Location ID',

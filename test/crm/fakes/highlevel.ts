@@ -17,7 +17,7 @@
  * - https://marketplace.gohighlevel.com/docs/ghl/locations/get-custom-fields
  *   (`GET /locations/{id}/customFields?model=contact|opportunity|all` → `{ customFields: [...] }`, no paging)
  * - https://marketplace.gohighlevel.com/docs/ghl/locations/get-tags (`GET /locations/{id}/tags` → `{ tags }`, no paging)
- * - https://marketplace.gohighlevel.com/docs/oauth/Authorization (rate limits: 100 requests per 10 s burst
+ * - https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md (rate limits: 100 requests per 10 s burst
  *   and 200,000 a day per app and location; headers X-RateLimit-Limit-Daily, X-RateLimit-Daily-Remaining,
  *   X-RateLimit-Interval-Milliseconds, X-RateLimit-Max, X-RateLimit-Remaining)
  * Error bodies follow the documented DTOs: 400 `{ statusCode, message }`, 401 `{ statusCode, message,
