@@ -1,4 +1,7 @@
 /** The WPUM CRM Sync node itself: its description, both input modes, per-item failures, paired items. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { WpumCrm } from '../../nodes/WpumCrm/WpumCrm.node';
 import { crmAdapters } from '../../nodes/WpumCrm/adapters';
 import { WpumFluentCrmApi } from '../../credentials/WpumFluentCrmApi.credentials';
@@ -39,6 +42,12 @@ describe('WPUM CRM Sync node', () => {
 				expect(shown.map((p) => p.displayOptions?.show?.crm)).toEqual([[adapter.slug]]);
 			}
 		}
+	});
+
+	it("can be found in n8n's nodes panel by every CRM's name (its codex aliases)", () => {
+		const codex = JSON.parse(readFileSync(path.resolve(__dirname, '../../nodes/WpumCrm/WpumCrm.node.json'), 'utf8')) as { alias?: string[] };
+		const missing = crmAdapters.map((adapter) => adapter.displayName).filter((name) => !codex.alias?.includes(name));
+		expect(missing).toEqual([]);
 	});
 
 	it('shows what it does in the subtitle, e.g. "Create or update · FluentCRM"', async () => {
