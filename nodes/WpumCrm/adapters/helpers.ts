@@ -114,3 +114,31 @@ export function epochResetDelayMs(value: unknown, now = Date.now()): number | un
 	const delay = reset * 1000 - now;
 	return delay > 0 ? delay : undefined;
 }
+
+/**
+ * The message of a Laravel-style error body (`{message, errors: {field: ["…"]}}`, as Sender answers) with
+ * its per-field problems appended; undefined when the body has neither.
+ */
+export function messageWithFieldErrors(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const { message, errors } = body as IDataObject;
+	const details =
+		errors && typeof errors === 'object' && !Array.isArray(errors)
+			? Object.entries(errors as IDataObject)
+					.map(([field, problems]) => `${field}: ${[problems].flat().map(String).join(' ')}`)
+					.join('; ')
+			: '';
+	const text = typeof message === 'string' && message ? message : '';
+	if (!text) return details || undefined;
+	return details ? `${text} (${details})` : text;
+}
+
+/** Milliseconds until a reset given as a date (`2026-03-18T13:02:00Z`) or as Unix seconds; undefined when absent or past. */
+export function dateResetDelayMs(value: unknown, now = Date.now()): number | undefined {
+	const raw = String(Array.isArray(value) ? value[0] : (value ?? '')).trim();
+	if (!raw) return undefined;
+	if (/^\d+$/.test(raw)) return epochResetDelayMs(raw, now);
+	const at = Date.parse(raw);
+	if (Number.isNaN(at)) return undefined;
+	return at > now ? at - now : undefined;
+}

@@ -38,6 +38,8 @@ import { jetpackcrm } from './jetpackcrm';
 import { capsule } from './capsule';
 import { ortto } from './ortto';
 import { highlevel } from './highlevel';
+import { sender } from './sender';
+import { agilecrm } from './agilecrm';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -64,6 +66,8 @@ export const crmAdapters: CrmAdapter[] = [
 	jetpackcrm,
 	ortto,
 	highlevel,
+	sender,
+	agilecrm,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {
