@@ -28,6 +28,9 @@ import { jetpackcrmTarget } from './jetpackcrm';
 import { orttoTarget } from './ortto';
 import { highlevelTarget } from './highlevel';
 import { capsuleTarget } from './capsule';
+import { bentoTarget } from './bento';
+import { senderTarget } from './sender';
+import { agilecrmTarget } from './agilecrm';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -85,4 +88,7 @@ export const crmTargets: CrmTarget[] = [
 	orttoTarget as CrmTarget,
 	highlevelTarget as CrmTarget,
 	capsuleTarget as CrmTarget,
+	bentoTarget as CrmTarget,
+	senderTarget as CrmTarget,
+	agilecrmTarget as CrmTarget,
 ];
