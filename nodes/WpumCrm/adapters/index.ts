@@ -40,6 +40,7 @@ import { ortto } from './ortto';
 import { highlevel } from './highlevel';
 import { sender } from './sender';
 import { agilecrm } from './agilecrm';
+import { bento } from './bento';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -68,6 +69,7 @@ export const crmAdapters: CrmAdapter[] = [
 	highlevel,
 	sender,
 	agilecrm,
+	bento,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {
