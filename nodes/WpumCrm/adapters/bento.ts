@@ -13,7 +13,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CrmRequest } from '../transport';
 import { crmApiError, crmRequestOk } from '../transport';
-import { chunk, cleanTagNames, findExisting, sameEmail } from './helpers';
+import { chunk, cleanTagNames, everyTagSpelling, findExisting, reuseTagSpellings, sameEmail } from './helpers';
 import { tagsForRun } from './tagCache';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmTag, UpsertResult } from './types';
 import { declaredNames, isBlank, isScalar, type ValueOrProblem } from './values';
@@ -87,14 +87,7 @@ async function runCommands(ctx: CrmContext, commands: Command[]): Promise<void> 
 /** Tag names in the spelling the site already uses ("vip" reuses "VIP"); new names as given (Bento creates them). */
 async function canonicalTags(ctx: CrmContext, tags: string[] | undefined): Promise<string[]> {
 	const names = cleanTagNames(tags);
-	if (!names.length) return [];
-	const known = await tagsForRun(ctx, bento);
-	return names.map((name) => {
-		const found = known.find((tag) => tag.name.toLowerCase() === name.toLowerCase());
-		if (found) return found.name;
-		known.push({ id: name, name });
-		return name;
-	});
+	return names.length ? reuseTagSpellings(await tagsForRun(ctx, bento), names) : [];
 }
 
 async function changeEmail(ctx: CrmContext, existing: CrmContact, email: string): Promise<void> {
@@ -178,11 +171,9 @@ export const bento: CrmAdapter = {
 		const names = cleanTagNames(tags);
 		if (!names.length) return;
 		// Every spelling the site has for a name, so "vip" also takes off "VIP".
-		const known = await tagsForRun(ctx, bento);
-		const remove = new Set(names);
-		for (const tag of known) if (names.some((name) => name.toLowerCase() === tag.name.toLowerCase())) remove.add(tag.name);
+		const remove = everyTagSpelling(await tagsForRun(ctx, bento), names);
 		const subscriber = await subscriberOrFail(ctx, contactId);
-		await runCommands(ctx, [...remove].map((tag) => ({ command: 'remove_tag', email: subscriber.email, query: tag })));
+		await runCommands(ctx, remove.map((tag) => ({ command: 'remove_tag', email: subscriber.email, query: tag })));
 	},
 
 	getContact: findSubscriber,

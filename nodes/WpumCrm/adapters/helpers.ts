@@ -142,3 +142,23 @@ export function dateResetDelayMs(value: unknown, now = Date.now()): number | und
 	if (Number.isNaN(at)) return undefined;
 	return at > now ? at - now : undefined;
 }
+
+/**
+ * `names` in the spelling `known` (the account's tags) already has, case-insensitive, so "vip" reuses
+ * "VIP"; a name `known` lacks stays as given and is pushed onto `known` (id = name) for the rest of the run.
+ */
+export function reuseTagSpellings(known: Array<{ id: string; name: string }>, names: string[]): string[] {
+	return names.map((name) => {
+		const found = known.find((tag) => tag.name.toLowerCase() === name.toLowerCase());
+		if (found) return found.name;
+		known.push({ id: name, name });
+		return name;
+	});
+}
+
+/** `names` plus every other spelling `known` has for them (case-insensitive), for removing a tag however it is written. */
+export function everyTagSpelling(known: Array<{ name: string }>, names: string[]): string[] {
+	const all = new Set(names);
+	for (const tag of known) if (names.some((name) => name.toLowerCase() === tag.name.toLowerCase())) all.add(tag.name);
+	return [...all];
+}
