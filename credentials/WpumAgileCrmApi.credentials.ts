@@ -41,7 +41,7 @@ export class WpumAgileCrmApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'In Agile CRM: Admin Settings → Developers & API (API & Analytics) → REST API key',
+			description: 'In Agile CRM: Admin Settings → API & Analytics → API Key (the key for REST clients)',
 		},
 		{
 			displayName: 'Base URL',
