@@ -41,6 +41,7 @@ import { highlevel } from './highlevel';
 import { sender } from './sender';
 import { agilecrm } from './agilecrm';
 import { bento } from './bento';
+import { zohocrm } from './zohocrm';
 import type { CrmAdapter } from './types';
 
 export const crmAdapters: CrmAdapter[] = [
@@ -70,6 +71,7 @@ export const crmAdapters: CrmAdapter[] = [
 	sender,
 	agilecrm,
 	bento,
+	zohocrm,
 ];
 
 export function getAdapter(slug: string): CrmAdapter {

@@ -31,6 +31,7 @@ import { capsuleTarget } from './capsule';
 import { bentoTarget } from './bento';
 import { senderTarget } from './sender';
 import { agilecrmTarget } from './agilecrm';
+import { zohocrmTarget } from './zohocrm';
 
 export interface CrmTarget<F extends FakeCrm = FakeCrm> {
 	/** The adapter slug (the node's `crm` parameter). */
@@ -91,4 +92,5 @@ export const crmTargets: CrmTarget[] = [
 	bentoTarget as CrmTarget,
 	senderTarget as CrmTarget,
 	agilecrmTarget as CrmTarget,
+	zohocrmTarget as CrmTarget,
 ];
