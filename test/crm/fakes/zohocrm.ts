@@ -133,6 +133,11 @@ export class ZohoCrmFake extends FakeCrm {
 		await super.close();
 	}
 
+	/** Seeds a tag of the module. */
+	addTag(name: string): void {
+		this.tagByName(name, true);
+	}
+
 	storedValue(email: string, apiName: string): unknown {
 		return this.findByEmail(email)?.fields[apiName];
 	}
