@@ -4,6 +4,9 @@
  *
  * - OAuth token refresh:      https://www.zoho.com/crm/developer/docs/api/v8/refresh.html
  *   (POST {accounts}/oauth/v2/token, form body, answer { access_token, api_domain, token_type, expires_in })
+ *   Read: upsert, search and get-tags in v8; add-tags, fields and limits in v3-v7; the token refresh in
+ *   other Zoho products' copies. Insert, update, get and delete were not read: their shapes here follow
+ *   the upsert and search answers and are unverified (see docs/crms.md).
  * - Upsert records:           https://www.zoho.com/crm/developer/docs/api/v8/upsert-records.html
  * - Insert records:           https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html
  * - Update a record:          https://www.zoho.com/crm/developer/docs/api/v8/update-specific-record.html
