@@ -69,6 +69,12 @@ export interface CrmResponse {
 export interface CrmRetryHooks {
 	/** True when this response is a throttle signal the generic rules miss (e.g. Mailchimp's 403). */
 	isThrottled?(response: CrmResponse): boolean;
+	/**
+	 * An OAuth2 CRM: whether this answer means the access token expired. The transport then asks n8n to
+	 * refresh the token and sends the request once more (it keeps 401s as answers, so n8n's own
+	 * refresh-on-401 never fires).
+	 */
+	isTokenExpired?(response: CrmResponse): boolean;
 	/** Milliseconds until the vendor's limit resets, read from its own headers; undefined when absent. */
 	resetDelayMs?(response: CrmResponse): number | undefined;
 	/** The vendor's human-readable error message from an error response body. */

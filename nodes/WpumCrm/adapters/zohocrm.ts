@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import { crmApiError, type CrmRequest, crmRequest } from '../transport';
+import { crmApiError, crmRequest, crmRequestOk } from '../transport';
 import { cleanTagNames, sameEmail, yesNo } from './helpers';
 import { tagsForRun } from './tagCache';
 import type { BatchItemResult, ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, UpsertResult } from './types';
@@ -10,8 +10,8 @@ import { asText, isBlank, type ValueOrProblem } from './values';
 
 /**
  * Zoho CRM REST API v8, Contacts module (https://www.zoho.com/crm/developer/docs/api/v8/). OAuth2 only:
- * n8n signs each request with the access token and this adapter asks n8n to refresh it when Zoho says
- * INVALID_TOKEN (the transport keeps 401 answers as answers, so n8n's own refresh-on-401 never fires).
+ * n8n signs each request with the access token; when Zoho says INVALID_TOKEN the shared transport has
+ * n8n refresh it (`isTokenExpired`) and sends the request again.
  */
 const API = '/crm/v8';
 const MODULE = 'Contacts';
@@ -65,40 +65,13 @@ function errorCode(response: CrmResponse): string | undefined {
 	return code === undefined ? undefined : String(code);
 }
 
-/** Asks n8n to refresh the OAuth2 token (it stores the new one); false when n8n cannot or Zoho refuses. */
-async function refreshToken(ctx: CrmContext): Promise<boolean> {
-	const refresh = ctx.helpers.refreshOAuth2Token as ((type: string) => Promise<unknown>) | undefined;
-	if (typeof refresh !== 'function') return false;
-	try {
-		const data = (await refresh.call(ctx, zohocrm.credentialType)) as IDataObject | undefined;
-		// Zoho answers a revoked refresh token with HTTP 200 and `{ error }`, which n8n does not treat as a failure.
-		return !!data && !data.error;
-	} catch {
-		return false;
-	}
-}
-
-/** One request; an expired access token is refreshed once and the request sent again. */
-async function call(ctx: CrmContext, request: CrmRequest): Promise<CrmResponse> {
-	const response = await crmRequest(ctx, zohocrm, request);
-	if (response.statusCode !== 401 || errorCode(response) !== 'INVALID_TOKEN') return response;
-	if (!(await refreshToken(ctx))) return response;
-	return await crmRequest(ctx, zohocrm, request);
-}
-
-async function callOk(ctx: CrmContext, request: CrmRequest, allow: number[] = []): Promise<CrmResponse> {
-	const response = await call(ctx, request);
-	if ((response.statusCode >= 200 && response.statusCode < 300) || allow.includes(response.statusCode)) return response;
-	throw crmApiError(ctx, zohocrm, response);
-}
-
 /** The module's fields with their types and picklist values, read once per node run. */
 const fieldsPerRun = new WeakMap<object, ZohoField[]>();
 
 async function moduleFields(ctx: CrmContext): Promise<ZohoField[]> {
 	let fields = fieldsPerRun.get(ctx);
 	if (!fields) {
-		const response = await callOk(ctx, { method: 'GET', path: `${API}/settings/fields`, qs: { module: MODULE } });
+		const response = await crmRequestOk(ctx, zohocrm, { method: 'GET', path: `${API}/settings/fields`, qs: { module: MODULE } });
 		fields = ((response.body as IDataObject).fields ?? []) as ZohoField[];
 		fieldsPerRun.set(ctx, fields);
 	}
@@ -225,7 +198,7 @@ function outcome(result: IDataObject | undefined, created: boolean): RecordOutco
 /** Posts records to a multi-record route and reads Zoho's per-record answers, in order. */
 async function writeRecords(ctx: CrmContext, path: string, body: IDataObject, created: boolean): Promise<RecordOutcome[]> {
 	const records = body.data as IDataObject[];
-	const response = await call(ctx, { method: 'POST', path, body });
+	const response = await crmRequest(ctx, zohocrm, { method: 'POST', path, body });
 	const data = (response.body as IDataObject | undefined)?.data;
 	if (![200, 201, 202, 207, 400].includes(response.statusCode) || !Array.isArray(data) || data.length !== records.length) {
 		throw crmApiError(ctx, zohocrm, response);
@@ -251,7 +224,7 @@ async function upsertRecords(ctx: CrmContext, records: IDataObject[]): Promise<R
 
 /** Update one record by id; `notFound` when the id no longer exists. */
 async function updateById(ctx: CrmContext, id: string, record: IDataObject): Promise<{ ok: boolean; notFound?: boolean; response: CrmResponse }> {
-	const response = await call(ctx, { method: 'PUT', path: `${API}/${MODULE}/${encodeURIComponent(id)}`, body: { data: [record] } });
+	const response = await crmRequest(ctx, zohocrm, { method: 'PUT', path: `${API}/${MODULE}/${encodeURIComponent(id)}`, body: { data: [record] } });
 	const result = firstRecordResult(response.body);
 	if (response.statusCode < 300 && result?.status === 'success') return { ok: true, response };
 	const details = (result?.details ?? {}) as IDataObject;
@@ -265,13 +238,13 @@ function toContact(record: IDataObject): CrmContact {
 
 async function findContact(ctx: CrmContext, by: { email?: string; contactId?: string }): Promise<CrmContact | undefined> {
 	if (by.contactId) {
-		const response = await callOk(ctx, { method: 'GET', path: `${API}/${MODULE}/${encodeURIComponent(by.contactId)}` }, [400, 404]);
+		const response = await crmRequestOk(ctx, zohocrm, { method: 'GET', path: `${API}/${MODULE}/${encodeURIComponent(by.contactId)}` }, [400, 404]);
 		// 204 (no content) or INVALID_DATA: no such record.
 		const record = response.statusCode === 200 ? firstRecordResult(response.body) : undefined;
 		return record && record.id !== undefined ? toContact(record) : undefined;
 	}
 	if (!by.email) return undefined;
-	const response = await callOk(ctx, { method: 'GET', path: `${API}/${MODULE}/search`, qs: { email: by.email } });
+	const response = await crmRequestOk(ctx, zohocrm, { method: 'GET', path: `${API}/${MODULE}/search`, qs: { email: by.email } });
 	if (response.statusCode === 204) return undefined;
 	// `email=` also matches the secondary e-mail; only the contact whose Email it is counts.
 	const records = ((response.body as IDataObject | undefined)?.data ?? []) as IDataObject[];
@@ -321,7 +294,7 @@ async function tagRefs(ctx: CrmContext, names: string[], createMissing: boolean)
 	const known = await tagsForRun(ctx, zohocrm);
 	const missing = names.filter((name) => !known.some((tag) => tag.name.toLowerCase() === name.toLowerCase()));
 	if (missing.length && createMissing) {
-		const response = await callOk(ctx, {
+		const response = await crmRequestOk(ctx, zohocrm, {
 			method: 'POST',
 			path: `${API}/settings/tags`,
 			qs: { module: MODULE },
@@ -343,7 +316,7 @@ async function tagRefs(ctx: CrmContext, names: string[], createMissing: boolean)
 
 async function tagAction(ctx: CrmContext, contactId: string, action: 'add_tags' | 'remove_tags', tags: IDataObject[]): Promise<void> {
 	if (!tags.length) return;
-	const response = await call(ctx, { method: 'POST', path: `${API}/${MODULE}/${encodeURIComponent(contactId)}/actions/${action}`, body: { tags } });
+	const response = await crmRequest(ctx, zohocrm, { method: 'POST', path: `${API}/${MODULE}/${encodeURIComponent(contactId)}/actions/${action}`, body: { tags } });
 	const result = firstRecordResult(response.body);
 	if (response.statusCode >= 300 || (result && result.status !== 'success')) throw crmApiError(ctx, zohocrm, response);
 }
@@ -352,6 +325,7 @@ export const zohocrm: CrmAdapter = {
 	slug: 'zohocrm',
 	displayName: 'Zoho CRM',
 	credentialType: 'wpumZohoCrmOAuth2Api',
+	isTokenExpired: (response) => response.statusCode === 401 && errorCode(response) === 'INVALID_TOKEN',
 	tagsAre: 'record tags (created by name when missing)',
 	batchSize: RECORD_LIMIT,
 	docsUrl: 'https://www.zoho.com/crm/developer/docs/api/v8/upsert-records.html',
@@ -419,7 +393,7 @@ export const zohocrm: CrmAdapter = {
 	getContact: findContact,
 
 	async deleteContact(ctx, contactId) {
-		const response = await call(ctx, { method: 'DELETE', path: `${API}/${MODULE}`, qs: { ids: contactId } });
+		const response = await crmRequest(ctx, zohocrm, { method: 'DELETE', path: `${API}/${MODULE}`, qs: { ids: contactId } });
 		const result = firstRecordResult(response.body);
 		if (result?.status === 'success') return;
 		// INVALID_DATA for the id: the record is already gone.
@@ -445,7 +419,7 @@ export const zohocrm: CrmAdapter = {
 
 	// GET /settings/tags has no paging either (a module holds at most 200 tags, by edition).
 	async listTags(ctx) {
-		const response = await callOk(ctx, { method: 'GET', path: `${API}/settings/tags`, qs: { module: MODULE } });
+		const response = await crmRequestOk(ctx, zohocrm, { method: 'GET', path: `${API}/settings/tags`, qs: { module: MODULE } });
 		const tags = ((response.body as IDataObject | undefined)?.tags ?? []) as IDataObject[];
 		return tags.map((tag) => ({ id: String(tag.id), name: String(tag.name) }));
 	},

@@ -110,13 +110,33 @@ async function send(ctx: CrmContext, adapter: CrmAdapter, options: IHttpRequestO
 	return { statusCode: raw.statusCode, headers: (raw.headers ?? {}) as IDataObject, body: raw.body };
 }
 
+/** Asks n8n to refresh the credential's OAuth2 token (n8n stores the new one); false when it cannot. */
+async function refreshOAuth2Token(ctx: CrmContext, adapter: CrmAdapter): Promise<boolean> {
+	const refresh = ctx.helpers.refreshOAuth2Token as ((type: string) => Promise<unknown>) | undefined;
+	if (typeof refresh !== 'function') return false;
+	try {
+		const data = (await refresh.call(ctx, adapter.credentialType)) as IDataObject | undefined;
+		// Some token servers (Zoho) answer a revoked refresh token with HTTP 200 and `{ error }`.
+		return !!data && !data.error;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * One request to the CRM, retried on 429, 5xx, network failures and the vendor's own throttle signal.
  * Waits honour `Retry-After`, else the adapter's reset headers, else exponential backoff with jitter,
- * and all waits of one node run together stay under the "Max Rate-Limit Wait" option. Returns the
+ * and all waits of one node run together stay under the "Max Rate-Limit Wait" option. An OAuth2
+ * CRM's expired token (`adapter.isTokenExpired`) is refreshed once and the request sent again. Returns the
  * final response whatever its status; use `crmRequestOk` to turn errors into NodeApiErrors.
  */
 export async function crmRequest(ctx: CrmContext, adapter: CrmAdapter, request: CrmRequest): Promise<CrmResponse> {
+	const response = await requestWithRetries(ctx, adapter, request);
+	if (!adapter.isTokenExpired?.(response) || !(await refreshOAuth2Token(ctx, adapter))) return response;
+	return await requestWithRetries(ctx, adapter, request);
+}
+
+async function requestWithRetries(ctx: CrmContext, adapter: CrmAdapter, request: CrmRequest): Promise<CrmResponse> {
 	const credentials = await ctx.getCredentials(adapter.credentialType);
 	const options: IHttpRequestOptions = {
 		method: request.method,
