@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { crmRequest, crmRequestOk, crmApiError } from '../transport';
 import { cleanTagNames, findExisting, splitFields } from './helpers';
+import { tagsNamed } from './tagCache';
 import type { CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
 
 /** Contact columns FluentCRM keeps on the subscriber itself; everything else is a custom field. */
@@ -46,22 +47,13 @@ async function findContact(ctx: CrmContext, by: { email?: string; contactId?: st
 }
 
 async function tagIdsByName(ctx: CrmContext, names: string[], createMissing: boolean): Promise<number[]> {
-	if (!names.length) return [];
-	const existing = await fluentcrm.listTags(ctx);
-	const ids: number[] = [];
-	for (const name of names) {
-		const found = existing.find((tag) => tag.name.toLowerCase() === name.toLowerCase());
-		if (found) {
-			ids.push(Number(found.id));
-			continue;
-		}
-		if (!createMissing) continue;
+	const create = async (name: string): Promise<CrmTag> => {
 		const response = await crmRequestOk(ctx, fluentcrm, { method: 'POST', path: '/tags', body: { title: name } });
 		const body = response.body as IDataObject;
 		const created = (body.tag ?? body.lists) as IDataObject;
-		ids.push(Number(created.id));
-	}
-	return ids;
+		return { id: String(created.id), name };
+	};
+	return (await tagsNamed(ctx, fluentcrm, names, createMissing ? create : undefined)).map((tag) => Number(tag.id));
 }
 
 export const fluentcrm: CrmAdapter = {

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { crmApiError, crmRequest, crmRequestOk } from '../transport';
 import { cleanTagNames, findExisting } from './helpers';
-import { tagsForRun } from './tagCache';
+import { tagsNamed } from './tagCache';
 import type { ContactInput, CrmAdapter, CrmContact, CrmContext, CrmField, CrmResponse, CrmTag } from './types';
 
 /**
@@ -278,26 +278,16 @@ function emailTakenError(ctx: CrmContext, contact: ContactInput, contactId: stri
 
 /** Tag ids for these names (case-insensitive), creating missing tags when asked. Ids, not names, so a tag named "2024" is not taken for tag id 2024. */
 async function tagIdsByName(ctx: CrmContext, names: string[], createMissing: boolean): Promise<number[]> {
-	if (!names.length) return [];
-	const existing = await tagsForRun(ctx, groundhogg);
-	const ids: number[] = [];
-	for (const name of names) {
-		const found = existing.find((tag) => tag.name.toLowerCase() === name.toLowerCase());
-		if (found) {
-			ids.push(Number(found.id));
-			continue;
-		}
-		if (!createMissing) continue;
+	const create = async (name: string): Promise<CrmTag> => {
 		const response = await crmRequestOk(ctx, groundhogg, { method: 'POST', path: '/tags', body: { data: { tag_name: name } } });
 		const item = (response.body as IDataObject).item as IDataObject;
 		const id = Number(item?.ID ?? ((item?.data ?? {}) as IDataObject).tag_id);
 		if (!Number.isInteger(id) || id <= 0) {
 			throw crmApiError(ctx, groundhogg, { statusCode: 500, headers: {}, body: { message: `Groundhogg did not return the new tag "${name}"` } });
 		}
-		existing.push({ id: String(id), name: String(((item.data ?? {}) as IDataObject).tag_name ?? name) });
-		ids.push(id);
-	}
-	return [...new Set(ids)];
+		return { id: String(id), name: String(((item.data ?? {}) as IDataObject).tag_name ?? name) };
+	};
+	return (await tagsNamed(ctx, groundhogg, names, createMissing ? create : undefined)).map((tag) => Number(tag.id));
 }
 
 async function patchContact(ctx: CrmContext, contactId: string, body: IDataObject): Promise<CrmResponse> {

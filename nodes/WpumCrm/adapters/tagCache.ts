@@ -20,3 +20,28 @@ export async function tagsForRun(ctx: CrmContext, adapter: CrmAdapter): Promise<
 	}
 	return tags;
 }
+
+/**
+ * The run's tags for these names (matched without regard to case), in order and without repeats. A
+ * missing name is created with `create` and remembered for the rest of the run; without `create` it
+ * is skipped (removing a tag the account does not have is a no-op).
+ */
+export async function tagsNamed(
+	ctx: CrmContext,
+	adapter: CrmAdapter,
+	names: string[],
+	create?: (name: string) => Promise<CrmTag>,
+): Promise<CrmTag[]> {
+	if (!names.length) return [];
+	const existing = await tagsForRun(ctx, adapter);
+	const found: CrmTag[] = [];
+	for (const name of names) {
+		let tag = existing.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+		if (!tag && create) {
+			tag = await create(name);
+			existing.push(tag);
+		}
+		if (tag && !found.some((seen) => seen.id === tag!.id)) found.push(tag);
+	}
+	return found;
+}
